@@ -1,0 +1,6 @@
+namespace Foundation.Hosting.Tests.Infrastructure;
+
+internal static class TestCategories
+{
+    public const string Integration = "Integration";
+}
