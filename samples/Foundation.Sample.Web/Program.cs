@@ -1,6 +1,22 @@
+// The Foundation sample: everything Foundation offers, running with no configuration, no API keys and no
+// external servers. `dotnet run --project samples/Foundation.Sample.Web` and open http://localhost:5080.
+using Foundation.Sample.Web;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddFoundation(builder.Configuration);
+builder.Services.AddOpenApi();
+
 var app = builder.Build();
-app.MapGet("/", () => "Foundation sample");
+
+app.UseFoundation();
+app.UseStaticFiles();
+
+app.MapFoundationEndpoints();
+app.MapOpenApi();
+app.MapGet("/", HomePage.Render).ExcludeFromDescription();
+app.MapSampleApi();
+
 app.Run();
 
 /// <summary>The sample's entry point; public so tests can host it with WebApplicationFactory.</summary>

@@ -1,0 +1,56 @@
+using System.Net;
+using Foundation.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Foundation.Sample.Web;
+
+/// <summary>The page at <c>/</c>: what runs here and where to find it.</summary>
+internal static class HomePage
+{
+    public static IResult Render(IOptions<FoundationOptions> foundation, FoundationPaths paths, IWebHostEnvironment environment)
+    {
+        var database = foundation.Value.Database;
+        var html = $$"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>Foundation sample</title>
+              <link rel="stylesheet" href="/site.css">
+            </head>
+            <body>
+              <main>
+                <h1>Foundation sample</h1>
+                <p>This app runs the Foundation suite with its defaults: no configuration, no API keys, no external servers.
+                   Environment: <strong>{{Encode(environment.EnvironmentName)}}</strong>.</p>
+                <h2>What runs here</h2>
+                <table>
+                  <thead><tr><th>What</th><th>Where</th><th>Notes</th></tr></thead>
+                  <tbody>
+                    <tr><td>Liveness</td><td><a href="/health/live">/health/live</a></td><td>the process answers</td></tr>
+                    <tr><td>Readiness</td><td><a href="/health/ready">/health/ready</a></td><td>database, free disk, working set; JSON per check</td></tr>
+                    <tr><td>Metrics</td><td><a href="/metrics">/metrics</a></td><td>Prometheus text format 0.0.4: Foundation.*, ASP.NET Core, Kestrel, runtime</td></tr>
+                    <tr><td>OpenAPI document</td><td><a href="/openapi/v1.json">/openapi/v1.json</a></td><td>every API endpoint</td></tr>
+                    <tr><td>Sample API</td><td><a href="/api/v1/hello?name=you">/api/v1/hello?name=you</a></td><td>rate-limited at 60/min per client; echoes the request id</td></tr>
+                  </tbody>
+                </table>
+                <h2>On every response</h2>
+                <ul>
+                  <li>Security headers: Content-Security-Policy, X-Frame-Options, X-Content-Type-Options, Referrer-Policy, Permissions-Policy, Cross-Origin-Opener-Policy (HSTS over HTTPS outside Development); no Server header.</li>
+                  <li><code>X-Request-ID</code>: yours if it is a sane token, else a new one; also in the logs and on the trace.</li>
+                  <li>Rate limits per client IP: 100/min general, 60/min API, 10/min auth; a 429 carries Retry-After and a problem body.</li>
+                  <li>Errors as RFC 9457 problem details with the request id.</li>
+                </ul>
+                <h2>Where the data lives</h2>
+                <p>Data folder: <code>{{Encode(paths.DataDirectory)}}</code> (set <code>Foundation:DataDirectory</code> to move it).
+                   Database: <code>{{Encode(database.Provider.ToString())}}</code>.</p>
+              </main>
+            </body>
+            </html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+}

@@ -1,0 +1,114 @@
+using Foundation.Hosting;
+using Foundation.Hosting.Correlation;
+using Foundation.Hosting.Health;
+using Foundation.Hosting.Metrics;
+using Foundation.Hosting.SecurityHeaders;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds Foundation's middleware and endpoints to an ASP.NET Core app.</summary>
+public static class FoundationApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds Foundation's middleware, in this order: forwarded headers (only from trusted proxies), request
+    /// correlation, security headers, the exception handler (RFC 9457 problems), status-code problems, HSTS
+    /// and HTTPS redirection (outside Development), CORS, and the rate limiter. Call it early, before
+    /// authentication and your own endpoints' middleware.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>AddFoundation</c> was not called.</exception>
+    public static IApplicationBuilder UseFoundation(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var services = app.ApplicationServices;
+        if (services.GetService<FoundationServiceCollectionExtensions.FoundationMarker>() is null)
+        {
+            throw new InvalidOperationException(
+                "Foundation's services are missing: call builder.Services.AddFoundation(builder.Configuration) before app.UseFoundation().");
+        }
+
+        var options = services.GetRequiredService<IOptions<HostingOptions>>().Value;
+        var environment = services.GetRequiredService<IWebHostEnvironment>();
+
+        if (options.ForwardedHeaders.TrustedProxies.Count > 0 || options.ForwardedHeaders.TrustedNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseMiddleware<RequestIdMiddleware>();
+        if (options.SecurityHeaders.Enabled)
+        {
+            app.UseMiddleware<SecurityHeadersMiddleware>();
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        if (!environment.IsDevelopment())
+        {
+            if (options.SecurityHeaders.Enabled && options.SecurityHeaders.Hsts.Enabled)
+            {
+                app.UseHsts();
+            }
+
+            if (options.HttpsRedirection ?? true)
+            {
+                app.UseHttpsRedirection();
+            }
+        }
+        else if (options.HttpsRedirection == true)
+        {
+            app.UseHttpsRedirection();
+        }
+
+        app.UseCors();
+        if (options.RateLimiting.Enabled)
+        {
+            app.UseRateLimiter();
+        }
+
+        return app;
+    }
+
+    /// <summary>
+    /// Maps Foundation's endpoints: <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c> (paths
+    /// configurable), and those of every Foundation package registered. Health and metrics are exempt from
+    /// rate limiting.
+    /// </summary>
+    public static IEndpointRouteBuilder MapFoundationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HostingOptions>>().Value;
+
+        endpoints.MapHealthChecks(options.Health.LivePath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Live),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).DisableRateLimiting().WithDisplayName("Foundation liveness");
+
+        endpoints.MapHealthChecks(options.Health.ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).DisableRateLimiting().WithDisplayName("Foundation readiness");
+
+        MetricsRegistration.MapFoundationMetrics(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// <c>UseFoundation()</c> and <c>MapFoundationEndpoints()</c> in one call, for apps that want nothing in between.
+    /// </summary>
+    public static WebApplication UseFoundationWithEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseFoundation();
+        app.MapFoundationEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using Foundation.Callers;
+using Foundation.Hosting;
+using Foundation.Hosting.Callers;
+using Foundation.Hosting.Errors;
+using Foundation.Hosting.Health;
+using Foundation.Hosting.Internal;
+using Foundation.Hosting.Metrics;
+using Foundation.Hosting.RateLimiting;
+using Foundation.Hosting.Security;
+using Foundation.Hosting.Telemetry;
+using Foundation.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.HttpsPolicy;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Foundation in an ASP.NET Core host.</summary>
+public static class FoundationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
+    /// layer: security headers, request correlation, rate limits, problem details, health checks, the
+    /// Prometheus endpoint, the secret protector, JSON logs and optional OpenTelemetry export. Options are
+    /// validated when the host starts. Every service is added with <c>TryAdd</c>, so a registration made
+    /// before this call wins. Then call <c>app.UseFoundation()</c> and <c>app.MapFoundationEndpoints()</c>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">The host's configuration root (<c>builder.Configuration</c>).</param>
+    /// <param name="configure">Changes applied after configuration binding.</param>
+    public static FoundationBuilder AddFoundation(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<FoundationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var builder = new FoundationBuilder(services, configuration);
+        if (services.Any(d => d.ServiceType == typeof(FoundationMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<FoundationMarker>();
+        var foundationSection = configuration.GetSection(FoundationOptions.SectionName);
+        var hostingSection = configuration.GetSection(HostingOptions.SectionName);
+
+        var foundationOptions = services.AddOptions<FoundationOptions>().Bind(foundationSection);
+        if (configure is not null)
+        {
+            foundationOptions.Configure(configure);
+        }
+
+        foundationOptions.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<FoundationOptions>, FoundationOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FoundationOptions>, FoundationOptionsValidator>());
+        services.AddOptions<HostingOptions>().Bind(hostingSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
+        services.TryAddSingleton<FoundationPaths>();
+
+        // The caller's identity, then the defaults of the contracts (TryAdd: the HTTP caller wins over the anonymous one).
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<ICurrentCaller, HttpCurrentCaller>();
+        services.AddFoundationDefaults();
+
+        AddErrors(services);
+        AddSecurity(services);
+        AddRateLimiting(services);
+        AddHealth(services);
+        AddLogging(services, hostingSection);
+        services.AddHostedService<OpenTelemetryExportService>();
+        MetricsRegistration.AddFoundationMetrics(services, hostingSection);
+
+        return builder;
+    }
+
+    private static void AddErrors(IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+        services.AddExceptionHandler<FoundationExceptionHandler>();
+    }
+
+    private static void AddSecurity(IServiceCollection services)
+    {
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<HostingOptions>>((kestrel, hosting) =>
+            {
+                if (hosting.Value.SecurityHeaders.RemoveServerHeader)
+                {
+                    kestrel.AddServerHeader = false;
+                }
+            });
+        services.AddHsts(_ => { });
+        services.AddOptions<HstsOptions>()
+            .Configure<IOptions<HostingOptions>>((hsts, hosting) =>
+            {
+                var settings = hosting.Value.SecurityHeaders.Hsts;
+                hsts.MaxAge = TimeSpan.FromDays(settings.MaxAgeDays);
+                hsts.IncludeSubDomains = settings.IncludeSubDomains;
+                hsts.Preload = settings.Preload;
+            });
+
+        services.AddCors();
+        services.AddOptions<CorsOptions>()
+            .Configure<IOptions<HostingOptions>>((cors, hosting) =>
+            {
+                var settings = hosting.Value.Cors;
+                cors.AddDefaultPolicy(policy =>
+                {
+                    if (settings.AllowedOrigins.Contains("*", StringComparer.Ordinal))
+                    {
+                        policy.AllowAnyOrigin();
+                    }
+                    else
+                    {
+                        policy.WithOrigins([.. settings.AllowedOrigins]);
+                    }
+
+                    policy.WithMethods([.. settings.AllowedMethods])
+                        .WithHeaders([.. settings.AllowedHeaders])
+                        .WithExposedHeaders([.. settings.ExposedHeaders])
+                        .SetPreflightMaxAge(TimeSpan.FromSeconds(settings.PreflightMaxAgeSeconds));
+                    if (settings.AllowCredentials)
+                    {
+                        policy.AllowCredentials();
+                    }
+                });
+            });
+
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<HostingOptions>>((forwarded, hosting) =>
+            {
+                var settings = hosting.Value.ForwardedHeaders;
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                forwarded.ForwardLimit = settings.ForwardLimit;
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (var proxy in settings.TrustedProxies)
+                {
+                    forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+                }
+
+                foreach (var network in settings.TrustedNetworks)
+                {
+                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                }
+            });
+
+        services.AddDataProtection();
+        services.AddOptions<DataProtectionOptions>()
+            .Configure<IOptions<FoundationOptions>>((dp, foundation) => dp.ApplicationDiscriminator = foundation.Value.DataProtection.ApplicationName);
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<FoundationPaths, ILoggerFactory>((keys, paths, loggers) =>
+            {
+                if (keys.XmlRepository is null)
+                {
+                    Directory.CreateDirectory(paths.KeysDirectory);
+                    keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.KeysDirectory), loggers);
+                }
+            });
+        services.TryAddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+    }
+
+    private static void AddRateLimiting(IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>()
+            .Configure<IOptions<HostingOptions>>((limiter, hosting) => FoundationRateLimiter.Configure(limiter, hosting.Value.RateLimiting));
+    }
+
+    private static void AddHealth(IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy("The process answers."), [HealthTags.Live])
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready])
+            .AddCheck<DiskSpaceHealthCheck>("disk", tags: [HealthTags.Ready])
+            .AddCheck<WorkingSetHealthCheck>("memory", tags: [HealthTags.Ready]);
+    }
+
+    private static void AddLogging(IServiceCollection services, IConfiguration hostingSection)
+    {
+        if (!hostingSection.GetValue<bool>("Logging:Json"))
+        {
+            return;
+        }
+
+        services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Json);
+        services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+    }
+
+    /// <summary>Marks that AddFoundation ran, so UseFoundation can say so when it did not.</summary>
+    internal sealed class FoundationMarker;
+}

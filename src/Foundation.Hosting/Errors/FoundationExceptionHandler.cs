@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Foundation.Hosting.Errors;
+
+/// <summary>
+/// Turns an unhandled exception into an RFC 9457 problem: a malformed request (<see cref="BadHttpRequestException"/>)
+/// keeps its 4xx status and says what was wrong; anything else is a 500 that names the request id and, only in
+/// Development (or when configured), the exception.
+/// </summary>
+internal sealed partial class FoundationExceptionHandler(
+    IProblemDetailsService problemDetails,
+    IWebHostEnvironment environment,
+    IOptions<HostingOptions> options,
+    ILogger<FoundationExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            httpContext.Response.StatusCode = bad.StatusCode;
+            problem = new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "The request is malformed",
+                Detail = bad.Message,
+            };
+        }
+        else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads the answer.
+            httpContext.Response.StatusCode = 499;
+            return true;
+        }
+        else
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path.Value ?? string.Empty);
+            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred",
+                Detail = "The server could not complete the request. Quote the requestId when you report it.",
+            };
+            if (options.Value.Errors.IncludeExceptionDetails ?? environment.IsDevelopment())
+            {
+                problem.Extensions["exception"] = new Dictionary<string, string?>(StringComparer.Ordinal)
+                {
+                    ["type"] = exception.GetType().FullName,
+                    ["message"] = exception.Message,
+                    ["stackTrace"] = exception.StackTrace,
+                };
+            }
+        }
+
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        }).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}
