@@ -47,9 +47,6 @@ public class MiddlewareBenchmarks
         _context = new DefaultHttpContext(features);
     }
 
-    [IterationSetup]
-    public void Reset() => ResetRequest();
-
     [Benchmark(Baseline = true, Description = "terminal only")]
     public Task TerminalOnly()
     {
