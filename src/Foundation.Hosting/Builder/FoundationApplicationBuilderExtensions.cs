@@ -48,6 +48,7 @@ public static class FoundationApplicationBuilderExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHostFiltering();
 
         if (!environment.IsDevelopment())
         {

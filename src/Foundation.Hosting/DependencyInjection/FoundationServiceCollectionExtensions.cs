@@ -77,6 +77,7 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationDefaults();
 
         AddErrors(services);
+        MoveHostFilteringInsideErrorHandling(services);
         AddSecurity(services);
         AddRateLimiting(services);
         AddHealth(services);
@@ -91,6 +92,26 @@ public static class FoundationServiceCollectionExtensions
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<FoundationExceptionHandler>();
+    }
+
+    /// <summary>
+    /// The web host puts host filtering (<c>AllowedHosts</c>) outermost, where its 400 has no body. UseFoundation
+    /// adds it again inside the problem-details middleware, so a wrong Host gets a problem answer like every
+    /// other error; the outer copy is removed here. The allowed hosts are read from the same options.
+    /// </summary>
+    private static void MoveHostFilteringInsideErrorHandling(IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType == typeof(Microsoft.AspNetCore.Hosting.IStartupFilter)
+                && string.Equals(descriptor.ImplementationType?.FullName, "Microsoft.AspNetCore.HostFilteringStartupFilter", StringComparison.Ordinal))
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        services.AddHostFiltering(o => o.IncludeFailureMessage = false);
     }
 
     private static void AddSecurity(IServiceCollection services)
