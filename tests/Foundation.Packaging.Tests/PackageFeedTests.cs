@@ -87,7 +87,12 @@ public sealed class PackageFeedTests : IDisposable
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         foreach (var id in _packageIds)
         {
-            TryDelete(Path.Combine(globalPackages, id.ToLowerInvariant(), _version.ToLowerInvariant()));
+            var idFolder = Path.Combine(globalPackages, id.ToLowerInvariant());
+            TryDelete(Path.Combine(idFolder, _version.ToLowerInvariant()));
+            if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+            {
+                TryDelete(idFolder);
+            }
         }
     }
 

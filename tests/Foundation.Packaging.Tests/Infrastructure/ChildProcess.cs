@@ -6,7 +6,9 @@ namespace Foundation.Packaging.Tests.Infrastructure;
 /// <summary>The exit code and the interleaved stdout/stderr of a finished child process.</summary>
 internal sealed record ProcessResult(string Command, int ExitCode, string Output)
 {
-    public override string ToString() => $"`{Command}` exited with {ExitCode}:{Environment.NewLine}{Output}";
+    /// <summary>The command, its exit code and its output, each distinct line once (MSBuild repeats its errors and warnings in a summary).</summary>
+    public override string ToString() =>
+        $"`{Command}` exited with {ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, Output.Split('\n').Select(l => l.TrimEnd('\r')).Distinct(StringComparer.Ordinal))}";
 }
 
 /// <summary>
