@@ -43,7 +43,7 @@ export DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1 DOTNET_CLI_UI_LANGUAGE=en
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDTERMINALLOGGER=off
 
 PG_VERSION=15
-PG_CLUSTER=main
+PG_CLUSTER="${FOUNDATION_TEST_PG_CLUSTER:-main}" # another name only to try this script on a scratch cluster
 PG_PORT=""
 PG_USER=foundation
 PG_PASSWORD=foundation
@@ -51,7 +51,7 @@ PG_DATABASE=foundation_test
 APT_PACKAGES=(postgresql prometheus jq oathtool)
 RESULTS_DIR="$ROOT/artifacts/test-results"
 # Shared by every run of this script on the machine (several worktrees may test at once).
-PG_STATE_DIR="${TMPDIR:-/tmp}/foundation-test-postgres"
+PG_STATE_DIR="${TMPDIR:-/tmp}/foundation-test-postgres/$PG_VERSION-$PG_CLUSTER"
 
 log() { printf '[test.sh %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { printf '[test.sh] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -158,13 +158,14 @@ configure_stopped_cluster() {
       fi
     done
     [[ -n "$new_port" ]] || die "no free port for PostgreSQL between 5432 and 5532"
-    log "postgres: port $port is taken (see pg_lsclusters); moving $PG_VERSION/$PG_CLUSTER to port $new_port"
+    log "postgres: port $port is taken (by another cluster in pg_lsclusters or another process); moving $PG_VERSION/$PG_CLUSTER to port $new_port"
     as_root pg_conftool "$PG_VERSION" "$PG_CLUSTER" set port "$new_port"
   fi
 }
 
 start_postgres() {
   mkdir -p "$PG_STATE_DIR"
+  chmod 1777 "${PG_STATE_DIR%/*}" 2>/dev/null || true
   exec 9>"$PG_STATE_DIR/lock"
   flock 9
   touch "$PG_STATE_DIR/user.$$"
