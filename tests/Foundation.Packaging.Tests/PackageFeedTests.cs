@@ -136,6 +136,14 @@ public sealed class PackageFeedTests : IDisposable
             $"{id}: the symbol package has no portable PDB");
     }
 
+    private static IEnumerable<XElement> RepositorySources()
+    {
+        var config = XDocument.Load(Path.Combine(RepositoryPaths.Root, "nuget.config"));
+        var sources = config.Root?.Element("packageSources")?.Elements("add").ToList() ?? [];
+        sources.ShouldNotBeEmpty("the repository's nuget.config names no package source");
+        return sources.Select(source => new XElement(source));
+    }
+
     private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -204,20 +212,14 @@ public sealed class PackageFeedTests : IDisposable
             await File.WriteAllTextAsync(Path.Combine(root, fence), "<Project />\n", cancellationToken);
         }
 
-        await File.WriteAllTextAsync(
-            Path.Combine(root, "nuget.config"),
-            $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="packtest" value="{new XText(feed)}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-            </configuration>
-
-            """,
-            cancellationToken);
+        // The temporary feed first, then the same public source(s) the repository restores from.
+        var sources = new XElement(
+            "packageSources",
+            new XElement("clear"),
+            new XElement("add", new XAttribute("key", "packtest"), new XAttribute("value", feed)),
+            RepositorySources());
+        var nugetConfig = new XDocument(new XElement("configuration", sources));
+        await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"), nugetConfig.ToString(), cancellationToken);
 
         var app = Path.Combine(root, ConsumerName);
         await ChildProcess.RunCheckedAsync(
