@@ -214,7 +214,10 @@ internal sealed partial class PrometheusMetricsCollector : IDisposable
             if (families.TryGetValue(name, out var existing) && existing[0].Type != aggregator.Type)
             {
                 // Same name, different type: qualify the later one (in meter-name order) with its meter's name.
-                name = PrometheusNaming.FamilyName(aggregator.MeterName + "." + aggregator.InstrumentName, aggregator.Unit, aggregator.Type);
+                name = PrometheusNaming.FamilyName(
+                    PrometheusNaming.SanitizeMetricName(aggregator.MeterName).ToLowerInvariant() + "_" + aggregator.InstrumentName,
+                    aggregator.Unit,
+                    aggregator.Type);
                 if (families.TryGetValue(name, out existing) && existing[0].Type != aggregator.Type)
                 {
                     LogNameConflict(_logger, aggregator.InstrumentName, aggregator.MeterName, name);
