@@ -26,6 +26,10 @@ public sealed class PrometheusNamingTests
     [InlineData("a..b--c", null, "Gauge", "a_b_c")]
     [InlineData("ns:metric", null, "Gauge", "ns_metric")]
     [InlineData("temperature", "Cel", "Gauge", "temperature_celsius")]
+    [InlineData("dotnet.timer.count", "{timer}", "Gauge", "dotnet_timer_count_current")]
+    [InlineData("queue.sum", null, "Gauge", "queue_sum_current")]
+    [InlineData("queue.bucket", null, "Gauge", "queue_bucket_current")]
+    [InlineData("dotnet.thread_pool.thread.count", "{thread}", "Counter", "dotnet_thread_pool_thread_count_total")]
     public void Family_names_follow_the_OpenTelemetry_conventions(string instrument, string? unit, string type, string expected) =>
         PrometheusNaming.FamilyName(instrument, unit, Enum.Parse<PrometheusType>(type)).ShouldBe(expected);
 

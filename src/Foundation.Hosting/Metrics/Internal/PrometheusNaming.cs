@@ -50,7 +50,10 @@ internal static class PrometheusNaming
         ["y"] = "year",
     };
 
-    /// <summary>The name of the metric family (the name on its <c># TYPE</c> line).</summary>
+    /// <summary>
+    /// The name of the metric family (the name on its <c># TYPE</c> line): the sanitised instrument name, the unit suffix,
+    /// <c>_total</c> for counters, and <c>_current</c> for gauges that would otherwise end with a histogram suffix.
+    /// </summary>
     public static string FamilyName(string instrumentName, string? unit, PrometheusType type)
     {
         var name = SanitizeMetricName(instrumentName);
@@ -66,7 +69,20 @@ internal static class PrometheusNaming
             name = SanitizeMetricName(name + "_" + suffix);
         }
 
-        return counter ? name + "_total" : name;
+        if (counter)
+        {
+            return name + "_total";
+        }
+
+        // _count, _sum and _bucket belong to histogram series: a gauge named like that could collide with a histogram's
+        // series (and promtool refuses it), so it gets a further suffix: dotnet.timer.count is dotnet_timer_count_current.
+        if (type == PrometheusType.Gauge
+            && (name.EndsWith("_count", StringComparison.Ordinal) || name.EndsWith("_sum", StringComparison.Ordinal) || name.EndsWith("_bucket", StringComparison.Ordinal)))
+        {
+            return name + "_current";
+        }
+
+        return name;
     }
 
     /// <summary>
