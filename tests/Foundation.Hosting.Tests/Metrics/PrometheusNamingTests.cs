@@ -29,6 +29,7 @@ public sealed class PrometheusNamingTests
     [InlineData("dotnet.timer.count", "{timer}", "Gauge", "dotnet_timer_count_current")]
     [InlineData("queue.sum", null, "Gauge", "queue_sum_current")]
     [InlineData("queue.bucket", null, "Gauge", "queue_bucket_current")]
+    [InlineData("jobs_total", null, "Gauge", "jobs_total_current")]
     [InlineData("dotnet.thread_pool.thread.count", "{thread}", "Counter", "dotnet_thread_pool_thread_count_total")]
     public void Family_names_follow_the_OpenTelemetry_conventions(string instrument, string? unit, string type, string expected) =>
         PrometheusNaming.FamilyName(instrument, unit, Enum.Parse<PrometheusType>(type)).ShouldBe(expected);

@@ -39,6 +39,8 @@ internal static class PrometheusNaming
         ["%"] = "percent",
     };
 
+    private static readonly string[] s_reservedSuffixes = ["_count", "_sum", "_bucket", "_total"];
+
     private static readonly Dictionary<string, string> s_perUnits = new(StringComparer.Ordinal)
     {
         ["s"] = "second",
@@ -52,7 +54,7 @@ internal static class PrometheusNaming
 
     /// <summary>
     /// The name of the metric family (the name on its <c># TYPE</c> line): the sanitised instrument name, the unit suffix,
-    /// <c>_total</c> for counters, and <c>_current</c> for gauges that would otherwise end with a histogram suffix.
+    /// <c>_total</c> for counters, and <c>_current</c> for gauges that would otherwise end with a histogram or counter suffix.
     /// </summary>
     public static string FamilyName(string instrumentName, string? unit, PrometheusType type)
     {
@@ -74,10 +76,9 @@ internal static class PrometheusNaming
             return name + "_total";
         }
 
-        // _count, _sum and _bucket belong to histogram series: a gauge named like that could collide with a histogram's
-        // series (and promtool refuses it), so it gets a further suffix: dotnet.timer.count is dotnet_timer_count_current.
-        if (type == PrometheusType.Gauge
-            && (name.EndsWith("_count", StringComparison.Ordinal) || name.EndsWith("_sum", StringComparison.Ordinal) || name.EndsWith("_bucket", StringComparison.Ordinal)))
+        // _count, _sum and _bucket belong to histogram series and _total to counters: a gauge named like that could collide
+        // with their series (and promtool refuses it), so it gets a further suffix: dotnet.timer.count is dotnet_timer_count_current.
+        if (type == PrometheusType.Gauge && Array.Exists(s_reservedSuffixes, suffix => name.EndsWith(suffix, StringComparison.Ordinal)))
         {
             return name + "_current";
         }
