@@ -47,14 +47,15 @@ internal sealed class TagSetComparer :
 
     public int GetHashCode(ReadOnlySpan<KeyValuePair<string, object?>> alternate)
     {
-        var hash = new HashCode();
+        // Keys are hashed by length only: tag sets of one instrument almost always share their keys, so hashing their text
+        // (most of the cost on the recording path) buys no spread; the values carry it, and Equals settles collisions.
+        var hash = alternate.Length;
         foreach (var tag in alternate)
         {
-            hash.Add(tag.Key is null ? 0 : StringComparer.Ordinal.GetHashCode(tag.Key));
-            hash.Add(tag.Value);
+            hash = unchecked(((hash * 31) + (tag.Key?.Length ?? 0)) * -1521134295) + (tag.Value?.GetHashCode() ?? 0);
         }
 
-        return hash.ToHashCode();
+        return hash ^ (hash >>> 15);
     }
 
     public KeyValuePair<string, object?>[] Create(ReadOnlySpan<KeyValuePair<string, object?>> alternate) => alternate.ToArray();
