@@ -1,5 +1,6 @@
 using System.Globalization;
 using Foundation.Hosting.Metrics.Internal;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
 namespace Foundation.Hosting.Metrics;
@@ -25,6 +26,10 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         if (string.IsNullOrEmpty(options.Path) || options.Path[0] != '/')
         {
             failures.Add($"{_sectionPath}:Path is '{options.Path}'; it must start with '/' (for example /metrics)");
+        }
+        else if (!IsLiteralRoute(options.Path))
+        {
+            failures.Add($"{_sectionPath}:Path is '{options.Path}', not a plain route path (no parameters, for example /internal/metrics)");
         }
 
         for (var i = 0; i < options.AllowedIPs.Count; i++)
@@ -56,5 +61,17 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsLiteralRoute(string path)
+    {
+        try
+        {
+            return RoutePatternFactory.Parse(path).Parameters.Count == 0;
+        }
+        catch (RoutePatternException)
+        {
+            return false;
+        }
     }
 }

@@ -33,6 +33,13 @@ public sealed class MetricsOptionsValidatorTests
         _validator.Validate(null, new MetricsOptions { Path = path }).FailureMessage
             .ShouldStartWith($"Foundation:Hosting:Metrics:Path is '{path}'; it must start with '/'");
 
+    [Theory]
+    [InlineData("/metrics/{id}")]
+    [InlineData("/metrics/{")]
+    public void Path_must_be_a_plain_route(string path) =>
+        _validator.Validate(null, new MetricsOptions { Path = path }).FailureMessage
+            .ShouldStartWith($"Foundation:Hosting:Metrics:Path is '{path}', not a plain route path");
+
     [Fact]
     public void A_short_api_key_is_refused() =>
         _validator.Validate(null, new MetricsOptions { ApiKey = "short" }).FailureMessage.ShouldStartWith("Foundation:Hosting:Metrics:ApiKey is too short");
