@@ -15,6 +15,15 @@ public static class HttpAssertions
         return document.RootElement.Clone();
     }
 
+    /// <summary>A string property that must be present and not null.</summary>
+    public static string Text(this JsonElement element, string name)
+    {
+        element.TryGetProperty(name, out var property).ShouldBeTrue($"the JSON has no '{name}': {element}");
+        var value = property.GetString();
+        value.ShouldNotBeNull($"'{name}' is null in {element}");
+        return value;
+    }
+
     /// <summary>The single value of a response header (or content header), or null.</summary>
     public static string? Header(this HttpResponseMessage response, string name)
     {
