@@ -1,4 +1,7 @@
 using Foundation.Hosting.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -25,6 +28,24 @@ public sealed class JsonLoggingTests
     public async Task Json_logging_works_on_a_custom_host_too()
     {
         await using var app = TestApp.Build(o => o.Settings["Foundation:Hosting:Logging:Json"] = "true");
+
+        app.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName.ShouldBe(ConsoleFormatterNames.Json);
+        app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Json_logging_honours_configuration_added_after_AddFoundation()
+    {
+        using var data = new TempDirectory();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = data.Path, EnvironmentName = "Production" });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddFoundation(builder.Configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Foundation:DataDirectory"] = data.Path,
+            ["Foundation:Hosting:Logging:Json"] = "true",
+        });
+        await using var app = builder.Build();
 
         app.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName.ShouldBe(ConsoleFormatterNames.Json);
         app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes.ShouldBeTrue();
