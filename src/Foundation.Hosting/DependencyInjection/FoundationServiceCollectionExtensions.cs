@@ -213,17 +213,23 @@ public static class FoundationServiceCollectionExtensions
 
     private static void AddLogging(IServiceCollection services, IConfiguration hostingSection)
     {
-        if (!hostingSection.GetValue<bool>("Logging:Json"))
+        // Read when the options are built, not now: configuration added after AddFoundation (a later source,
+        // WebApplicationFactory's settings) must count here as it does for every other Foundation option.
+        services.Configure<ConsoleLoggerOptions>(o =>
         {
-            return;
-        }
-
-        services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Json);
+            if (hostingSection.GetValue<bool>("Logging:Json"))
+            {
+                o.FormatterName = ConsoleFormatterNames.Json;
+            }
+        });
         services.Configure<JsonConsoleFormatterOptions>(o =>
         {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            if (hostingSection.GetValue<bool>("Logging:Json"))
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            }
         });
     }
 
