@@ -11,6 +11,7 @@ using Foundation.Hosting.Security;
 using Foundation.Hosting.Telemetry;
 using Foundation.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -92,6 +93,12 @@ public static class FoundationServiceCollectionExtensions
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<FoundationExceptionHandler>();
+
+        // Minimal APIs answer a malformed body with a bare 400 outside Development; throwing lets the handler say
+        // which parameter and which JSON path were wrong. Those are the caller's mistakes: not logged as errors.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<ExceptionHandlerOptions>(o =>
+            o.SuppressDiagnosticsCallback = context => context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException);
     }
 
     /// <summary>

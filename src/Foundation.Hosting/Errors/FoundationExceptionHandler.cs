@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +33,14 @@ internal sealed partial class FoundationExceptionHandler(
                 Title = "The request is malformed",
                 Detail = bad.Message,
             };
+            if (bad.InnerException is JsonException json)
+            {
+                // The JSON path and position say where the body is wrong; the serializer's message adds nothing safe.
+                problem.Detail = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{bad.Message} The JSON is invalid at '{json.Path ?? "$"}' (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).");
+                problem.Extensions["jsonPath"] = json.Path ?? "$";
+            }
         }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {

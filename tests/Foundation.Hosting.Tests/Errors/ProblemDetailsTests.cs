@@ -170,8 +170,26 @@ public sealed class ProblemDetailsTests
         using var refused = await evil.GetAsync("/api/v1/hello");
         using var allowed = await local.GetAsync("/api/v1/hello");
 
-        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await refused.ShouldBeProblemAsync(400);
+        problem.Text("requestId").ShouldBe(refused.Header(HttpAssertions.RequestIdHeader));
         allowed.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task A_json_value_of_the_wrong_type_is_named_by_its_path(string environment)
+    {
+        await using var app = await TestApp.StartAsync(o => o.Environment = environment);
+        using var client = app.CreateClient();
+        using var content = new StringContent("{\"text\": \"hi\", \"count\": \"many\"}", Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync("/echo", content);
+
+        var body = await response.ShouldBeProblemAsync(400);
+        body.Text("jsonPath").ShouldBe("$.count");
+        body.Text("detail").ShouldNotBeNull().ShouldContain("$.count");
+        body.TryGetProperty("exception", out _).ShouldBeFalse();
     }
 
     private static HttpRequestMessage Preflight(string origin)

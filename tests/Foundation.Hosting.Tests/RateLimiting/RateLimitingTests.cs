@@ -126,6 +126,12 @@ public sealed class RateLimitingTests
 
         using var ready = await client.SendAsync(HttpAssertions.Get("/health/ready", PeerA));
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        for (var i = 0; i < 120; i++)
+        {
+            using var metrics = await client.SendAsync(HttpAssertions.Get("/metrics", PeerA));
+            metrics.StatusCode.ShouldBe(HttpStatusCode.OK, $"/metrics request {i + 1}");
+        }
     }
 
     [Fact]
