@@ -9,10 +9,3 @@ public interface IRequestIdFeature
     /// <summary>Whether the id came from the caller (as opposed to being generated here).</summary>
     bool IsFromCaller { get; }
 }
-
-internal sealed class RequestIdFeature(string requestId, bool isFromCaller) : IRequestIdFeature
-{
-    public string RequestId { get; } = requestId;
-
-    public bool IsFromCaller { get; } = isFromCaller;
-}

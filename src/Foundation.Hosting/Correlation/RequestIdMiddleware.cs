@@ -53,12 +53,14 @@ internal sealed partial class RequestIdMiddleware
             requestId = RequestIds.NewId();
         }
 
+        // One object per request serves as the feature, the OnStarting state and the logging scope.
+        var correlation = new CallerLogScope(context, requestId, fromCaller, _headerName);
         context.TraceIdentifier = requestId;
-        context.Features.Set<IRequestIdFeature>(new RequestIdFeature(requestId, fromCaller));
+        context.Features.Set<IRequestIdFeature>(correlation);
         Activity.Current?.SetTag(ActivityTagName, requestId);
-        context.Response.OnStarting(OnStartingCallback, new PendingHeader(_headerName, requestId, context.Response));
+        context.Response.OnStarting(OnStartingCallback, correlation);
 
-        using (_logger.BeginScope(new CallerLogScope(context, requestId)))
+        using (_logger.BeginScope(correlation))
         {
             await _next(context).ConfigureAwait(false);
         }
@@ -66,12 +68,10 @@ internal sealed partial class RequestIdMiddleware
 
     private static Task WriteHeader(object state)
     {
-        var pending = (PendingHeader)state;
-        pending.Response.Headers[pending.HeaderName] = pending.RequestId;
+        var correlation = (CallerLogScope)state;
+        correlation.Context.Response.Headers[correlation.HeaderName] = correlation.RequestId;
         return Task.CompletedTask;
     }
-
-    private sealed record PendingHeader(string HeaderName, string RequestId, HttpResponse Response);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Ignored a malformed {HeaderName} header; using {RequestId} instead")]
     private static partial void LogRejected(ILogger logger, string headerName, string requestId);

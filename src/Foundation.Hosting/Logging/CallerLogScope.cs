@@ -1,15 +1,26 @@
 using System.Collections;
 using System.Security.Claims;
+using Foundation.Hosting.Correlation;
 using Microsoft.AspNetCore.Http;
 
 namespace Foundation.Hosting.Logging;
 
 /// <summary>
-/// The logging scope of a request: <c>RequestId</c>, <c>UserId</c> and <c>TenantId</c>. User and tenant are
-/// read when a log entry is written, so entries made after authentication carry them.
+/// The correlation of a request: its <see cref="IRequestIdFeature"/>, and its logging scope of <c>RequestId</c>,
+/// <c>UserId</c> and <c>TenantId</c>. User and tenant are read when a log entry is written, so entries made after
+/// authentication carry them.
 /// </summary>
-internal sealed class CallerLogScope(HttpContext context, string requestId) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class CallerLogScope(HttpContext context, string requestId, bool isFromCaller, string headerName)
+    : IReadOnlyList<KeyValuePair<string, object?>>, IRequestIdFeature
 {
+    public HttpContext Context => context;
+
+    public string HeaderName => headerName;
+
+    public string RequestId => requestId;
+
+    public bool IsFromCaller => isFromCaller;
+
     public int Count => 3;
 
     public KeyValuePair<string, object?> this[int index] => index switch
