@@ -1,0 +1,100 @@
+namespace Foundation.Auth;
+
+/// <summary>Accounts, passwords, tokens, sessions and API keys, bound from <c>Foundation:Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>The configuration section: <c>Foundation:Auth</c>.</summary>
+    public const string SectionName = "Foundation:Auth";
+
+    /// <summary>Password rules and hashing (<c>Foundation:Auth:Passwords</c>).</summary>
+    public PasswordOptions Passwords { get; set; } = new();
+
+    /// <summary>Lockout after failed logins (<c>Foundation:Auth:Lockout</c>).</summary>
+    public LockoutOptions Lockout { get; set; } = new();
+
+    /// <summary>Access and refresh tokens (<c>Foundation:Auth:Tokens</c>).</summary>
+    public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>Sessions (<c>Foundation:Auth:Sessions</c>).</summary>
+    public SessionOptions Sessions { get; set; } = new();
+
+    /// <summary>API keys (<c>Foundation:Auth:ApiKeys</c>).</summary>
+    public ApiKeyOptions ApiKeys { get; set; } = new();
+
+    /// <summary>Whether <c>POST /api/v1/auth/register</c> is open to anyone. Default <see langword="true"/>.</summary>
+    public bool AllowSelfRegistration { get; set; } = true;
+
+    /// <summary>The roles a self-registered user gets. Default <c>member</c>.</summary>
+    public IList<string> DefaultRoles { get; set; } = [Roles.Member];
+}
+
+/// <summary>Password rules (NIST SP 800-63B) and hashing, bound from <c>Foundation:Auth:Passwords</c>.</summary>
+public sealed class PasswordOptions
+{
+    /// <summary>The fewest characters (after NFKC normalisation). Default 12; at least 8.</summary>
+    public int MinimumLength { get; set; } = 12;
+
+    /// <summary>The most characters. Default 128; at least 64 and at least <see cref="MinimumLength"/>.</summary>
+    public int MaximumLength { get; set; } = 128;
+
+    /// <summary>Refuse the 10,000 most common passwords. Default <see langword="true"/>.</summary>
+    public bool RefuseCommonPasswords { get; set; } = true;
+
+    /// <summary>Refuse passwords that contain the local part of the user's email. Default <see langword="true"/>.</summary>
+    public bool RefuseEmailLocalPart { get; set; } = true;
+
+    /// <summary>PBKDF2-HMAC-SHA256 iterations for new hashes. Default 600,000 (OWASP); at least 100,000.</summary>
+    public int Pbkdf2Iterations { get; set; } = 600_000;
+}
+
+/// <summary>Lockout after consecutive failed logins, bound from <c>Foundation:Auth:Lockout</c>.</summary>
+public sealed class LockoutOptions
+{
+    /// <summary>Consecutive failures that lock the account. Default 5.</summary>
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    /// <summary>How long a lockout lasts, in minutes. Default 15.</summary>
+    public int DurationMinutes { get; set; } = 15;
+}
+
+/// <summary>Access tokens (JWT) and refresh tokens, bound from <c>Foundation:Auth:Tokens</c>.</summary>
+public sealed class TokenOptions
+{
+    /// <summary>The <c>iss</c> of issued tokens and the only issuer accepted. Default <c>foundation</c>.</summary>
+    public string Issuer { get; set; } = "foundation";
+
+    /// <summary>The <c>aud</c> of issued tokens and the only audience accepted. Default <c>foundation</c>.</summary>
+    public string Audience { get; set; } = "foundation";
+
+    /// <summary>Access-token lifetime in minutes. Default 15.</summary>
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    /// <summary>Refresh-token (and session) lifetime in days. Default 7.</summary>
+    public int RefreshTokenDays { get; set; } = 7;
+
+    /// <summary>The signing algorithm of new keys: <c>HS256</c> (default), <c>ES256</c> or <c>RS256</c>.</summary>
+    public string Algorithm { get; set; } = "HS256";
+
+    /// <summary>A new signing key is made after this many days; the retired one keeps validating its tokens. Default 30.</summary>
+    public int KeyRotationDays { get; set; } = 30;
+
+    /// <summary>Allowed clock difference when validating lifetimes, in seconds. Default 30.</summary>
+    public int ClockSkewSeconds { get; set; } = 30;
+}
+
+/// <summary>Sessions, bound from <c>Foundation:Auth:Sessions</c>.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>How often expired sessions are removed, in minutes. Default 60.</summary>
+    public int CleanupIntervalMinutes { get; set; } = 60;
+
+    /// <summary>How long revoked or expired sessions are kept (for the session list and audits), in days. Default 30.</summary>
+    public int RetentionDays { get; set; } = 30;
+}
+
+/// <summary>API keys, bound from <c>Foundation:Auth:ApiKeys</c>.</summary>
+public sealed class ApiKeyOptions
+{
+    /// <summary>The most keys one user may hold. Default 50.</summary>
+    public int MaxKeysPerUser { get; set; } = 50;
+}

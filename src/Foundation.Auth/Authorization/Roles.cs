@@ -1,0 +1,60 @@
+namespace Foundation.Auth;
+
+/// <summary>
+/// The built-in roles, highest first: <c>owner</c> &gt; <c>admin</c> &gt; <c>member</c> &gt; <c>viewer</c>.
+/// A role includes every role below it.
+/// </summary>
+public static class Roles
+{
+    /// <summary>Owns the tenant: everything an admin can do, plus billing and ownership.</summary>
+    public const string Owner = "owner";
+
+    /// <summary>Administers the tenant's users and settings.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>A regular user.</summary>
+    public const string Member = "member";
+
+    /// <summary>Read-only access.</summary>
+    public const string Viewer = "viewer";
+
+    /// <summary>The hierarchy, highest first.</summary>
+    public static IReadOnlyList<string> Hierarchy { get; } = [Owner, Admin, Member, Viewer];
+
+    /// <summary>The rank of <paramref name="role"/> (0 = owner), or -1 when it is not a built-in role.</summary>
+    public static int Rank(string role)
+    {
+        for (var i = 0; i < Hierarchy.Count; i++)
+        {
+            if (string.Equals(Hierarchy[i], role, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether someone holding <paramref name="heldRoles"/> satisfies <paramref name="requiredRole"/> (directly or by a higher role).</summary>
+    public static bool Satisfies(IEnumerable<string> heldRoles, string requiredRole)
+    {
+        ArgumentNullException.ThrowIfNull(heldRoles);
+        ArgumentNullException.ThrowIfNull(requiredRole);
+        var required = Rank(requiredRole);
+        foreach (var held in heldRoles)
+        {
+            if (string.Equals(held, requiredRole, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            var rank = Rank(held);
+            if (required >= 0 && rank >= 0 && rank <= required)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,51 @@
+using Foundation.Auth;
+using Foundation.Auth.Internal;
+using Microsoft.Extensions.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Foundation.Auth.</summary>
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers accounts, passwords, tokens, sessions and API keys, and the <c>Bearer</c> authentication scheme,
+    /// with options from <c>Foundation:Auth</c>. Choose the store on the returned builder.
+    /// </summary>
+    public static AuthBuilder AddFoundationAuth(this IServiceCollection services, IConfiguration configuration, Action<AuthOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        return AddCore(services);
+    }
+
+    /// <summary>Registers Foundation.Auth with options set in code only.</summary>
+    public static AuthBuilder AddFoundationAuth(this IServiceCollection services, Action<AuthOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<AuthOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        return AddCore(services);
+    }
+
+    private static AuthBuilder AddCore(IServiceCollection services)
+    {
+        services.AddFoundationDefaults();
+        AuthRegistration.AddPasswords(services);
+        AuthRegistration.AddTokens(services);
+        AuthRegistration.AddStores(services);
+        AuthRegistration.AddAccounts(services);
+        return new AuthBuilder(services);
+    }
+}

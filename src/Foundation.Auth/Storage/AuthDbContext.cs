@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Foundation.Auth.Storage;
+
+/// <summary>
+/// The Auth store: users, sessions, refresh tokens, API keys and signing keys, in tables prefixed <c>auth_</c>.
+/// The schema is created and upgraded by migrations (<c>Database.MigrateAsync()</c>), on SQLite and PostgreSQL alike.
+/// </summary>
+public sealed class AuthDbContext : DbContext
+{
+    /// <summary>Creates the context.</summary>
+    public AuthDbContext(DbContextOptions<AuthDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Users.</summary>
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+
+    /// <summary>Sessions.</summary>
+    public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+
+    /// <summary>Refresh tokens.</summary>
+    public DbSet<RefreshTokenRecord> RefreshTokens => Set<RefreshTokenRecord>();
+
+    /// <summary>API keys.</summary>
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    /// <summary>Signing keys.</summary>
+    public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly, t => string.Equals(t.Namespace, typeof(AuthDbContext).Namespace, StringComparison.Ordinal));
+    }
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // SQLite cannot order or compare DateTimeOffset; store UTC ticks there. PostgreSQL keeps timestamptz.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+        }
+    }
+}
