@@ -1,0 +1,80 @@
+using Foundation.Auth.Internal;
+using Foundation.Auth.Storage;
+using Foundation.Auth.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses the EF Core database of Foundation.Auth: SQLite, PostgreSQL, or any configuration of your own.</summary>
+public static class AuthBuilderStoreExtensions
+{
+    /// <summary>
+    /// Keeps users, sessions, refresh tokens, API keys and signing keys in the SQLite database of
+    /// <paramref name="connectionString"/> (for example <c>Data Source=/var/lib/app/foundation.db</c>): the embedded
+    /// default for one machine.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
+    public static AuthBuilder UseSqlite(this AuthBuilder builder, string connectionString, bool migrateOnStartup = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseDbContext(o => o.UseSqlite(connectionString), migrateOnStartup);
+    }
+
+    /// <summary>
+    /// Keeps the Auth data in the PostgreSQL database of <paramref name="connectionString"/>: how several app
+    /// instances share one store.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts; concurrent instances are serialised by EF Core's migration lock.</param>
+    public static AuthBuilder UseNpgsql(this AuthBuilder builder, string connectionString, bool migrateOnStartup = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseDbContext(o => o.UseNpgsql(connectionString), migrateOnStartup);
+    }
+
+    /// <summary>
+    /// Configures <see cref="AuthDbContext"/> yourself (provider, logging, retry strategy). The migrations ship for
+    /// SQLite and PostgreSQL only. The context is pooled, so <paramref name="configure"/> runs once and must not use
+    /// scoped services.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
+    /// <param name="configure">Chooses and configures the provider.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
+    public static AuthBuilder UseDbContext(this AuthBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+
+        // Pooled: the session validator and the API-key authenticator run on every authenticated request, and a
+        // pooled context saves building one (and its services) each time. AuthDbContext keeps no per-request state.
+        // A second Use* call replaces the first instead of configuring two providers.
+        services.RemoveAll<AuthDbContext>();
+        services.RemoveAll<DbContextOptions<AuthDbContext>>();
+        services.RemoveAll<IDbContextOptionsConfiguration<AuthDbContext>>();
+        services.AddDbContextPool<AuthDbContext>(o =>
+        {
+            configure(o);
+            AuthDbContextOptions.ApplyDefaults(o);
+        });
+
+        AuthRegistration.RegisterStores(services);
+
+        // With a database the signing keys live there, replacing any default store registered before.
+        services.RemoveAll<ISigningKeyStore>();
+        services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
+
+        if (migrateOnStartup)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuthDatabaseMigrationHostedService>());
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Foundation.Auth.Storage;
+
+/// <summary>
+/// Applies the Auth migrations to the configured database (SQLite or PostgreSQL). Safe to run from several instances
+/// at once: EF Core takes a database lock around migrating (on PostgreSQL a lock on the migrations history table,
+/// on SQLite a lock row), and a second instance finds the migrations already applied.
+/// </summary>
+public sealed class AuthDatabaseMigrator
+{
+    private readonly IServiceScopeFactory _scopeFactory;
+
+    /// <summary>Creates the migrator.</summary>
+    public AuthDatabaseMigrator(IServiceScopeFactory scopeFactory)
+    {
+        ArgumentNullException.ThrowIfNull(scopeFactory);
+        _scopeFactory = scopeFactory;
+    }
+
+    /// <summary>Creates or upgrades the Auth tables to the latest migration.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var scope = _scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetService<AuthDbContext>()
+                ?? throw new InvalidOperationException(AuthStoreServices.NoStoreMessage);
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Migrates before any hosted service starts, when the store was added with <c>migrateOnStartup: true</c>.</summary>
+internal sealed class AuthDatabaseMigrationHostedService : IHostedLifecycleService
+{
+    private readonly AuthDatabaseMigrator _migrator;
+
+    public AuthDatabaseMigrationHostedService(AuthDatabaseMigrator migrator) => _migrator = migrator;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => _migrator.MigrateAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

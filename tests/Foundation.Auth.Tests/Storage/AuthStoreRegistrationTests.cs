@@ -1,0 +1,76 @@
+using Foundation.Auth.ApiKeys;
+using Foundation.Auth.Authentication;
+using Foundation.Auth.Internal;
+using Foundation.Auth.Sessions;
+using Foundation.Auth.Storage;
+using Foundation.Auth.Tokens;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Foundation.Auth.Tests.Storage;
+
+public class AuthStoreRegistrationTests
+{
+    [Fact]
+    public async Task UseSqlite_with_migrate_on_startup_migrates_before_the_host_runs_and_resolves_every_store_service()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"foundation-auth-host-{Guid.NewGuid():N}.db");
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddFoundationAuth().UseSqlite($"Data Source={path};Pooling=False", migrateOnStartup: true);
+            using (var host = builder.Build())
+            {
+                await host.StartAsync();
+                await using (var scope = host.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+                    (await db.Database.GetAppliedMigrationsAsync()).ShouldBe(["20261121120000_InitialAuthSchema"]);
+                    scope.ServiceProvider.GetRequiredService<SessionService>().ShouldNotBeNull();
+                    scope.ServiceProvider.GetRequiredService<ApiKeyService>().ShouldNotBeNull();
+                    scope.ServiceProvider.GetRequiredService<ISessionValidator>().ShouldBeOfType<SessionValidator>();
+                    scope.ServiceProvider.GetRequiredService<IApiKeyAuthenticator>().ShouldBeOfType<ApiKeyAuthenticator>();
+                    scope.ServiceProvider.GetRequiredService<ISigningKeyStore>().ShouldBeOfType<EfSigningKeyStore>();
+                }
+
+                host.Services.GetServices<IHostedService>().OfType<ExpiredSessionCleanupService>().Count().ShouldBe(1);
+                await host.StopAsync();
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Without_a_store_the_host_builds_and_a_store_service_names_the_builder_methods()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFoundationAuth();
+        AuthRegistration.RegisterStores(services);
+        AuthRegistration.RegisterStores(services);
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        using var scope = provider.CreateScope();
+
+        var ex = Should.Throw<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<SessionService>());
+        ex.Message.ShouldContain("UseSqlite");
+        ex.Message.ShouldContain("UseNpgsql");
+        provider.GetServices<IHostedService>().OfType<ExpiredSessionCleanupService>().Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_second_Use_call_replaces_the_provider_instead_of_adding_one()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFoundationAuth().UseNpgsql("Host=127.0.0.1;Database=unused").UseSqlite("Data Source=:memory:");
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        scope.ServiceProvider.GetRequiredService<AuthDbContext>().Database.IsSqlite().ShouldBeTrue();
+    }
+}
