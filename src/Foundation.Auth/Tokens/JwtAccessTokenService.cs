@@ -157,6 +157,12 @@ internal sealed class JwtAccessTokenService : IAccessTokenService
             }
         }
 
+        // The key decides the algorithm, never the token: an HS256 token naming an RS256 key is refused here already.
+        if (!string.Equals(jwt.Alg, key.Loaded.Algorithm, StringComparison.Ordinal))
+        {
+            return WrongAlgorithmForKey;
+        }
+
         var result = await _handler.ValidateTokenAsync(jwt, key.Loaded.Parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
