@@ -94,9 +94,14 @@ public sealed class Pbkdf2PasswordHasher : IPasswordHasher
         salt = [];
         hash = [];
 
+        if (!storedHash.StartsWith(FormatPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         // "$fnd-pbkdf2-sha256$v=1$i=600000$<salt>$<hash>": after the prefix, exactly four '$'-separated fields.
         var fields = storedHash[FormatPrefix.Length..].Split('$');
-        if (!storedHash.StartsWith(FormatPrefix, StringComparison.Ordinal) || fields.Length != 4
+        if (fields.Length != 4
             || !string.Equals(fields[0], "v=1", StringComparison.Ordinal)
             || !fields[1].StartsWith("i=", StringComparison.Ordinal)
             || !TryParseIterations(fields[1].AsSpan(2), out iterations)
