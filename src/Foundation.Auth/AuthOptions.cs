@@ -34,7 +34,7 @@ public sealed class PasswordOptions
     /// <summary>The fewest characters (after NFKC normalisation). Default 12; at least 8.</summary>
     public int MinimumLength { get; set; } = 12;
 
-    /// <summary>The most characters. Default 128; at least 64 and at least <see cref="MinimumLength"/>.</summary>
+    /// <summary>The most characters. Default 128; at least 128 and at least <see cref="MinimumLength"/>.</summary>
     public int MaximumLength { get; set; } = 128;
 
     /// <summary>Refuse the 10,000 most common passwords. Default <see langword="true"/>.</summary>

@@ -1,3 +1,5 @@
+using Foundation.Auth.Passwords;
+
 namespace Foundation.Auth;
 
 /// <summary>
@@ -23,6 +25,7 @@ public sealed class AuthValidationException : Exception
         : base(message, innerException)
     {
         Field = string.Empty;
+        PasswordErrors = [];
     }
 
     /// <summary>Creates the exception for <paramref name="field"/> with a <paramref name="message"/> a person can act on.</summary>
@@ -30,8 +33,20 @@ public sealed class AuthValidationException : Exception
         : base(message)
     {
         Field = field ?? string.Empty;
+        PasswordErrors = [];
+    }
+
+    /// <summary>Creates the exception for a refused password, with each reason of the password policy.</summary>
+    public AuthValidationException(string field, string message, IReadOnlyList<PasswordPolicyError> passwordErrors)
+        : base(message)
+    {
+        Field = field ?? string.Empty;
+        PasswordErrors = passwordErrors ?? [];
     }
 
     /// <summary>The input that was invalid, as named in the API (camelCase), or empty when it is not one field.</summary>
     public string Field { get; }
+
+    /// <summary>Each reason a password was refused, with stable codes; empty for other fields.</summary>
+    public IReadOnlyList<PasswordPolicyError> PasswordErrors { get; }
 }

@@ -1,0 +1,652 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Foundation.Auditing;
+using Foundation.Auth.Passwords;
+using Foundation.Auth.SecondFactor;
+using Foundation.Auth.Storage;
+using Foundation.Auth.Tokens;
+using Foundation.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Foundation.Auth.Accounts;
+
+/// <summary>
+/// Registration, login (with lockout and the second-factor extension point), refresh-token rotation with reuse
+/// detection, logout and password change. Every outcome is audited; failed logins answer the same way and take the
+/// same time whether or not the email exists.
+/// </summary>
+public sealed class AccountService
+{
+    /// <summary>How long a second-factor challenge is valid.</summary>
+    public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(5);
+
+    private const string ChallengePurpose = "Foundation.Auth.SecondFactorChallenge";
+
+    private readonly AuthDbContext _db;
+    private readonly IPasswordHasher _hasher;
+    private readonly IPasswordPolicy _policy;
+    private readonly IAccessTokenService _tokens;
+    private readonly IAuditEventWriter _audit;
+    private readonly ISecretProtector _protector;
+    private readonly IEnumerable<ISecondFactorProvider> _secondFactors;
+    private readonly TimeProvider _time;
+    private readonly AuthOptions _options;
+    private readonly DummyHash _dummyHash;
+    private readonly Sessions.SessionValidationCache _sessionCache;
+
+    /// <summary>Creates the service.</summary>
+    public AccountService(
+        AuthDbContext db,
+        IPasswordHasher hasher,
+        IPasswordPolicy policy,
+        IAccessTokenService tokens,
+        IAuditEventWriter audit,
+        ISecretProtector protector,
+        IEnumerable<ISecondFactorProvider> secondFactors,
+        TimeProvider time,
+        IOptions<AuthOptions> options,
+        DummyHash dummyHash,
+        Sessions.SessionValidationCache sessionCache)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _db = db;
+        _hasher = hasher;
+        _policy = policy;
+        _tokens = tokens;
+        _audit = audit;
+        _protector = protector;
+        _secondFactors = secondFactors;
+        _time = time;
+        _options = options.Value;
+        _dummyHash = dummyHash;
+        _sessionCache = sessionCache;
+    }
+
+    /// <summary>Creates an account. The first account of a tenant is its <c>owner</c>; later ones get the default roles.</summary>
+    /// <exception cref="AuthValidationException">The email or password is unacceptable (the field is named).</exception>
+    /// <exception cref="AuthConflictException">The email is already registered in the tenant.</exception>
+    public async Task<UserProfile> RegisterAsync(RegisterRequest request, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        var tenant = NormalizeTenant(request.TenantId);
+        var (email, normalizedEmail) = EmailAddress.Validate(request.Email);
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            throw new AuthValidationException("password", "The password is required.");
+        }
+
+        var verdict = _policy.Validate(request.Password, email);
+        if (!verdict.Succeeded)
+        {
+            throw new AuthValidationException("password", string.Join(" ", verdict.Errors.Select(e => e.Message)), verdict.Errors);
+        }
+
+        if (await _db.Users.AnyAsync(u => u.TenantId == tenant && u.NormalizedEmail == normalizedEmail, cancellationToken).ConfigureAwait(false))
+        {
+            throw new AuthConflictException("An account with this email already exists in this tenant.");
+        }
+
+        var now = _time.GetUtcNow();
+        var isFirst = !await _db.Users.AnyAsync(u => u.TenantId == tenant, cancellationToken).ConfigureAwait(false);
+        var user = new UserRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            TenantId = tenant,
+            Email = email,
+            NormalizedEmail = normalizedEmail,
+            PasswordHash = _hasher.Hash(request.Password),
+            Status = UserStatus.Active,
+            Roles = isFirst ? Foundation.Auth.Roles.Owner : RoleList.Join(_options.DefaultRoles),
+            SecurityStamp = NewStamp(),
+            CreatedAt = now,
+        };
+        _db.Users.Add(user);
+        try
+        {
+            await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException ex)
+        {
+            _db.ChangeTracker.Clear();
+            throw new AuthConflictException("An account with this email already exists in this tenant.", ex);
+        }
+
+        await AuditAsync("auth.user.registered", AuditOutcome.Success, user.Id, tenant, client, null, cancellationToken).ConfigureAwait(false);
+        return ToProfile(user);
+    }
+
+    /// <summary>
+    /// Checks the email and password. On success: tokens for a new session, or a second-factor challenge when a
+    /// registered <see cref="ISecondFactorProvider"/> requires one.
+    /// </summary>
+    /// <exception cref="AuthenticationFailedException">Wrong email or password, locked out or disabled: always the same message.</exception>
+    public async Task<LoginResult> LoginAsync(LoginRequest request, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        var tenant = NormalizeTenant(request.TenantId);
+        var password = request.Password ?? string.Empty;
+        var normalizedEmail = EmailAddress.TryNormalize(request.Email);
+
+        var user = normalizedEmail is null
+            ? null
+            : await _db.Users.AsNoTracking()
+                .FirstOrDefaultAsync(u => u.TenantId == tenant && u.NormalizedEmail == normalizedEmail, cancellationToken)
+                .ConfigureAwait(false);
+
+        if (user is null)
+        {
+            // Same work as for a real account, so timing does not tell whether the email exists.
+            _ = _hasher.Verify(_dummyHash.Value, password);
+            await AuditAsync("auth.login", AuditOutcome.Failure, null, tenant, client, "unknown-email", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException();
+        }
+
+        var now = _time.GetUtcNow();
+        var verification = _hasher.Verify(user.PasswordHash, password);
+        if (user.LockoutEndsAt is { } lockedUntil && lockedUntil > now)
+        {
+            await AuditAsync("auth.login", AuditOutcome.Denied, user.Id, tenant, client, "locked-out", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException();
+        }
+
+        if (verification == PasswordVerification.Failed)
+        {
+            await RecordFailureAsync(user, now, client, cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException();
+        }
+
+        if (user.Status != UserStatus.Active)
+        {
+            await AuditAsync("auth.login", AuditOutcome.Denied, user.Id, tenant, client, "disabled", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException();
+        }
+
+        // The password is right: reset the failure count, upgrade an old hash.
+        var newHash = verification == PasswordVerification.SuccessRehashNeeded ? _hasher.Hash(password) : null;
+        await _db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.FailedLoginCount, 0)
+                    .SetProperty(u => u.LockoutEndsAt, (DateTimeOffset?)null)
+                    .SetProperty(u => u.PasswordHash, u => newHash ?? u.PasswordHash),
+                cancellationToken)
+            .ConfigureAwait(false);
+        if (newHash is not null)
+        {
+            await AuditAsync("auth.password.rehashed", AuditOutcome.Success, user.Id, tenant, client, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var methods = new List<string>();
+        foreach (var factor in _secondFactors)
+        {
+            if (await factor.IsRequiredAsync(user.Id, request.DeviceToken, cancellationToken).ConfigureAwait(false))
+            {
+                methods.Add(factor.Name);
+            }
+        }
+
+        if (methods.Count > 0)
+        {
+            var expiresAt = now + ChallengeLifetime;
+            var payload = string.Create(CultureInfo.InvariantCulture, $"{user.Id:N}|{expiresAt.ToUnixTimeSeconds()}|{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}");
+            var challenge = new SecondFactorChallenge(_protector.Protect(ChallengePurpose, payload), methods, expiresAt);
+            await AuditAsync("auth.login.second_factor_required", AuditOutcome.Success, user.Id, tenant, client, string.Join(',', methods), cancellationToken).ConfigureAwait(false);
+            return new LoginResult(null, challenge, ToProfile(user));
+        }
+
+        var tokens = await StartSessionAsync(user, client, null, cancellationToken).ConfigureAwait(false);
+        await AuditAsync("auth.login", AuditOutcome.Success, user.Id, tenant, client, null, cancellationToken).ConfigureAwait(false);
+        return new LoginResult(tokens, null, ToProfile(user));
+    }
+
+    /// <summary>
+    /// Reads a second-factor challenge issued by <see cref="LoginAsync"/>: the user it is for, if it is genuine and unexpired.
+    /// A second-factor provider calls this before checking its factor.
+    /// </summary>
+    public Guid? ReadChallenge(string? challengeToken)
+    {
+        if (string.IsNullOrWhiteSpace(challengeToken) || challengeToken.Length > 4096)
+        {
+            return null;
+        }
+
+        string payload;
+        try
+        {
+            payload = _protector.Unprotect(ChallengePurpose, challengeToken);
+        }
+        catch (SecretProtectionException)
+        {
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var parts = payload.Split('|');
+        if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var userId)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            || DateTimeOffset.FromUnixTimeSeconds(expires) <= _time.GetUtcNow())
+        {
+            return null;
+        }
+
+        return userId;
+    }
+
+    /// <summary>
+    /// Completes a login whose second factor the caller has just verified: starts the session and returns its tokens.
+    /// </summary>
+    /// <exception cref="AuthenticationFailedException">The challenge is invalid or expired, or the user can no longer sign in.</exception>
+    public async Task<TokenPair> CompleteSecondFactorAsync(string? challengeToken, string method, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var userId = ReadChallenge(challengeToken)
+            ?? throw new AuthenticationFailedException("The second-factor challenge is invalid or has expired; sign in again.");
+        var user = await _db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false);
+        if (user is null || user.Status != UserStatus.Active)
+        {
+            throw new AuthenticationFailedException("The second-factor challenge is invalid or has expired; sign in again.");
+        }
+
+        var tokens = await StartSessionAsync(user, client, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await AuditAsync("auth.login", AuditOutcome.Success, user.Id, user.TenantId, client, "second-factor:" + method, cancellationToken).ConfigureAwait(false);
+        return tokens;
+    }
+
+    /// <summary>
+    /// Exchanges a refresh token for new tokens. Each token works once: presenting a used token revokes its whole
+    /// session (suspected theft); of concurrent uses of one token at most one succeeds.
+    /// </summary>
+    /// <exception cref="AuthenticationFailedException">The token is unknown, expired, used or its session is revoked.</exception>
+    public async Task<TokenPair> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        const string Refused = "The refresh token is invalid, expired or already used; sign in again.";
+        if (!RefreshTokens.TryHash(refreshToken, out var hash))
+        {
+            throw new AuthenticationFailedException(Refused);
+        }
+
+        var now = _time.GetUtcNow();
+        var found = await _db.RefreshTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash)
+            .Join(_db.Sessions, t => t.SessionId, s => s.Id, (t, s) => new { Token = t, Session = s })
+            .Join(_db.Users, x => x.Session.UserId, u => u.Id, (x, u) => new { x.Token, x.Session, User = u })
+            .FirstOrDefaultAsync(cancellationToken)
+            .ConfigureAwait(false);
+        if (found is null)
+        {
+            await AuditAsync("auth.refresh", AuditOutcome.Failure, null, null, client, "unknown-token", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(Refused);
+        }
+
+        var user = found.User;
+        var session = found.Session;
+        if (found.Token.UsedAt is not null)
+        {
+            await RevokeFamilyAsync(session, client, cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(Refused);
+        }
+
+        if (found.Token.ExpiresAt <= now || session.RevokedAt is not null || session.ExpiresAt <= now || user.Status != UserStatus.Active)
+        {
+            await AuditAsync("auth.refresh", AuditOutcome.Denied, user.Id, user.TenantId, client, "expired-or-revoked", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(Refused);
+        }
+
+        var strategy = _db.Database.CreateExecutionStrategy();
+        var issued = await strategy.ExecuteAsync(async ct =>
+        {
+            var transaction = await _db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var claimed = await _db.RefreshTokens
+                .Where(t => t.Id == found.Token.Id && t.UsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct)
+                .ConfigureAwait(false);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                return null;
+            }
+
+            var (token, record) = RefreshTokens.Create(session.Id, now, TimeSpan.FromDays(_options.Tokens.RefreshTokenDays));
+            _db.RefreshTokens.Add(record);
+            await _db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await _db.Sessions.Where(s => s.Id == session.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.ExpiresAt, record.ExpiresAt), ct)
+                .ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new { token, record };
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (issued is null)
+        {
+            // Another request used this token a moment ago: the same token presented twice.
+            _db.ChangeTracker.Clear();
+            await RevokeFamilyAsync(session, client, cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(Refused);
+        }
+
+        var access = await _tokens.IssueAsync(
+            new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
+            cancellationToken).ConfigureAwait(false);
+        await AuditAsync("auth.refresh", AuditOutcome.Success, user.Id, user.TenantId, client, null, cancellationToken).ConfigureAwait(false);
+        return new TokenPair(access.Token, access.ExpiresAt, issued.token, issued.record.ExpiresAt, session.Id);
+    }
+
+    /// <summary>Ends the session <paramref name="sessionId"/> of <paramref name="userId"/>.</summary>
+    /// <returns>Whether a live session was ended.</returns>
+    public async Task<bool> LogoutAsync(Guid userId, Guid sessionId, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var now = _time.GetUtcNow();
+        var ended = await _db.Sessions
+            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "logout"), cancellationToken)
+            .ConfigureAwait(false);
+        _sessionCache.Invalidate(sessionId);
+        var tenant = await _db.Users.Where(u => u.Id == userId).Select(u => u.TenantId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        await AuditAsync("auth.logout", ended > 0 ? AuditOutcome.Success : AuditOutcome.Failure, userId, tenant, client, null, cancellationToken).ConfigureAwait(false);
+        return ended > 0;
+    }
+
+    /// <summary>The account of <paramref name="userId"/> in <paramref name="tenantId"/>, or <see langword="null"/>.</summary>
+    public async Task<UserProfile?> GetProfileAsync(Guid userId, string? tenantId, CancellationToken cancellationToken = default)
+    {
+        var tenant = NormalizeTenant(tenantId);
+        var user = await _db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && u.TenantId == tenant, cancellationToken).ConfigureAwait(false);
+        return user is null ? null : ToProfile(user);
+    }
+
+    /// <summary>
+    /// Changes the password after checking the current one: a new security stamp invalidates every outstanding token,
+    /// every other session is revoked, and the current session gets fresh tokens.
+    /// </summary>
+    /// <exception cref="AuthenticationFailedException">The current password is wrong.</exception>
+    /// <exception cref="AuthValidationException">The new password is unacceptable.</exception>
+    public async Task<TokenPair> ChangePasswordAsync(
+        Guid userId, Guid currentSessionId, string? currentPassword, string? newPassword, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (string.IsNullOrEmpty(currentPassword))
+        {
+            throw new AuthValidationException("currentPassword", "The current password is required.");
+        }
+
+        if (string.IsNullOrEmpty(newPassword))
+        {
+            throw new AuthValidationException("newPassword", "The new password is required.");
+        }
+
+        var user = await _db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false)
+            ?? throw new AuthenticationFailedException("The account no longer exists.");
+        if (_hasher.Verify(user.PasswordHash, currentPassword) == PasswordVerification.Failed)
+        {
+            await AuditAsync("auth.password.changed", AuditOutcome.Failure, user.Id, user.TenantId, client, "wrong-current-password", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException("The current password is wrong.");
+        }
+
+        var verdict = _policy.Validate(newPassword, user.Email);
+        if (!verdict.Succeeded)
+        {
+            throw new AuthValidationException("newPassword", string.Join(" ", verdict.Errors.Select(e => e.Message)), verdict.Errors);
+        }
+
+        var now = _time.GetUtcNow();
+        var session = await _db.Sessions.FirstOrDefaultAsync(s => s.Id == currentSessionId && s.UserId == userId && s.RevokedAt == null, cancellationToken).ConfigureAwait(false)
+            ?? throw new AuthenticationFailedException("The current session has ended; sign in again.");
+
+        var strategy = _db.Database.CreateExecutionStrategy();
+        var tokens = await strategy.ExecuteAsync(async ct =>
+        {
+            var transaction = await _db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            user.PasswordHash = _hasher.Hash(newPassword);
+            user.SecurityStamp = NewStamp();
+            await _db.Sessions
+                .Where(s => s.UserId == userId && s.Id != currentSessionId && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "password-changed"), ct)
+                .ConfigureAwait(false);
+            await _db.RefreshTokens
+                .Where(t => t.SessionId == currentSessionId && t.UsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct)
+                .ConfigureAwait(false);
+            var (refresh, record) = RefreshTokens.Create(session.Id, now, TimeSpan.FromDays(_options.Tokens.RefreshTokenDays));
+            _db.RefreshTokens.Add(record);
+            session.LastSeenAt = now;
+            session.ExpiresAt = record.ExpiresAt;
+            await _db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return (refresh, record);
+        }, cancellationToken).ConfigureAwait(false);
+
+        var access = await _tokens.IssueAsync(
+            new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
+            cancellationToken).ConfigureAwait(false);
+        _sessionCache.InvalidateAll();
+        await AuditAsync("auth.password.changed", AuditOutcome.Success, user.Id, user.TenantId, client, null, cancellationToken).ConfigureAwait(false);
+        return new TokenPair(access.Token, access.ExpiresAt, tokens.refresh, tokens.record.ExpiresAt, session.Id);
+    }
+
+    /// <summary>
+    /// Disables or re-enables an account. Disabling changes the security stamp and revokes every session, so all
+    /// outstanding tokens die at once.
+    /// </summary>
+    /// <returns>Whether the account exists in the tenant.</returns>
+    public async Task<bool> SetStatusAsync(Guid userId, string? tenantId, UserStatus status, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var tenant = NormalizeTenant(tenantId);
+        var now = _time.GetUtcNow();
+        var stamp = NewStamp();
+        var changed = await _db.Users.Where(u => u.Id == userId && u.TenantId == tenant)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, status).SetProperty(u => u.SecurityStamp, stamp), cancellationToken)
+            .ConfigureAwait(false);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        if (status == UserStatus.Disabled)
+        {
+            await _db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "user-disabled"), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        _sessionCache.InvalidateAll();
+        await AuditAsync(status == UserStatus.Disabled ? "auth.user.disabled" : "auth.user.enabled", AuditOutcome.Success, userId, tenant, client, null, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Records the time a second factor was verified in <paramref name="sessionId"/> (step-up verification).</summary>
+    public async Task<bool> MarkSecondFactorVerifiedAsync(Guid userId, Guid sessionId, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var changed = await _db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.SecondFactorVerifiedAt, now), cancellationToken)
+            .ConfigureAwait(false);
+        return changed > 0;
+    }
+
+    internal static string NormalizeTenant(string? tenantId)
+    {
+        if (string.IsNullOrWhiteSpace(tenantId))
+        {
+            return string.Empty;
+        }
+
+        var tenant = tenantId.Trim();
+        if (tenant.Length > 64 || !tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new AuthValidationException("tenant", "The tenant must be at most 64 characters of letters, digits, '-', '_' and '.'.");
+        }
+
+        return tenant;
+    }
+
+    private async Task<TokenPair> StartSessionAsync(UserRecord user, ClientInfo client, DateTimeOffset? secondFactorAt, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var device = Sessions.UserAgentParser.Parse(client.UserAgent);
+        var session = new SessionRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = user.Id,
+            TenantId = user.TenantId,
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now.AddDays(_options.Tokens.RefreshTokenDays),
+            IpAddress = client.IpAddress is { Length: <= 64 } ip ? ip : null,
+            UserAgent = client.UserAgent is { } ua ? (ua.Length > 512 ? ua[..512] : ua) : null,
+            Browser = device.Browser,
+            OperatingSystem = device.OperatingSystem,
+            DeviceType = device.DeviceType,
+            SecondFactorVerifiedAt = secondFactorAt,
+        };
+        var (refresh, record) = RefreshTokens.Create(session.Id, now, TimeSpan.FromDays(_options.Tokens.RefreshTokenDays));
+        _db.Sessions.Add(session);
+        _db.RefreshTokens.Add(record);
+        await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await _db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastLoginAt, now), cancellationToken)
+            .ConfigureAwait(false);
+        _db.ChangeTracker.Clear();
+
+        var access = await _tokens.IssueAsync(
+            new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, secondFactorAt),
+            cancellationToken).ConfigureAwait(false);
+        return new TokenPair(access.Token, access.ExpiresAt, refresh, record.ExpiresAt, session.Id);
+    }
+
+    private async Task RecordFailureAsync(UserRecord user, DateTimeOffset now, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var max = _options.Lockout.MaxFailedAttempts;
+        var until = now.AddMinutes(_options.Lockout.DurationMinutes);
+
+        // One conditional UPDATE: concurrent failures count exactly, and the one that reaches the limit locks.
+        await _db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(u => u.LockoutEndsAt, u => u.FailedLoginCount + 1 >= max ? until : u.LockoutEndsAt)
+                    .SetProperty(u => u.FailedLoginCount, u => u.FailedLoginCount + 1 >= max ? 0 : u.FailedLoginCount + 1),
+                cancellationToken)
+            .ConfigureAwait(false);
+        var lockedNow = await _db.Users.AsNoTracking()
+            .Where(u => u.Id == user.Id)
+            .Select(u => u.LockoutEndsAt)
+            .FirstOrDefaultAsync(cancellationToken)
+            .ConfigureAwait(false) == until;
+
+        await AuditAsync("auth.login", AuditOutcome.Failure, user.Id, user.TenantId, client, "wrong-password", cancellationToken).ConfigureAwait(false);
+        if (lockedNow)
+        {
+            await AuditAsync("auth.lockout", AuditOutcome.Denied, user.Id, user.TenantId, client, $"{max} failed attempts", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RevokeFamilyAsync(SessionRecord session, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await _db.Sessions.Where(s => s.Id == session.Id && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "refresh-token-reuse"), cancellationToken)
+            .ConfigureAwait(false);
+        _sessionCache.Invalidate(session.Id);
+        await AuditAsync("auth.refresh.reuse_detected", AuditOutcome.Denied, session.UserId, session.TenantId, client,
+            "A used refresh token was presented again: suspected theft; the session was revoked.", cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask AuditAsync(string action, AuditOutcome outcome, Guid? userId, string? tenant, ClientInfo client, string? reason, CancellationToken cancellationToken)
+    {
+        var data = reason is null
+            ? new Dictionary<string, string?>(StringComparer.Ordinal)
+            : new Dictionary<string, string?>(StringComparer.Ordinal) { ["reason"] = reason };
+        if (client.UserAgent is { } ua)
+        {
+            data["userAgent"] = ua.Length > 200 ? ua[..200] : ua;
+        }
+
+        return _audit.WriteAsync(
+            new AuditEvent(action, outcome)
+            {
+                OccurredAt = _time.GetUtcNow(),
+                ActorUserId = userId?.ToString(),
+                TenantId = string.IsNullOrEmpty(tenant) ? null : tenant,
+                TargetType = "user",
+                TargetId = userId?.ToString(),
+                RequestId = client.RequestId,
+                IpAddress = client.IpAddress,
+                Data = data,
+            },
+            cancellationToken);
+    }
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    private static UserProfile ToProfile(UserRecord user) =>
+        new(user.Id, user.Email, user.TenantId, RoleList.Split(user.Roles), user.Status, user.CreatedAt, user.LastLoginAt);
+}
+
+/// <summary>A password hash of the current format and cost that matches nothing, verified for unknown emails.</summary>
+public sealed class DummyHash
+{
+    private readonly Lazy<string> _value;
+
+    /// <summary>Creates it with <paramref name="hasher"/>.</summary>
+    public DummyHash(IPasswordHasher hasher)
+    {
+        ArgumentNullException.ThrowIfNull(hasher);
+        _value = new Lazy<string>(() => hasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The hash.</summary>
+    public string Value => _value.Value;
+}
+
+/// <summary>Roles as stored: space separated, lower-case.</summary>
+internal static class RoleList
+{
+    public static string Join(IEnumerable<string> roles) =>
+        string.Join(' ', roles.Select(r => r.Trim().ToLowerInvariant()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal));
+
+    public static IReadOnlyList<string> Split(string roles) =>
+        roles.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>Opaque refresh tokens: 256 random bits, base64url; stored as SHA-256 hex.</summary>
+internal static class RefreshTokens
+{
+    public static (string Token, RefreshTokenRecord Record) Create(Guid sessionId, DateTimeOffset now, TimeSpan lifetime)
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var record = new RefreshTokenRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            SessionId = sessionId,
+            TokenHash = Hash(token),
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        return (token, record);
+    }
+
+    public static bool TryHash(string? token, out string hash)
+    {
+        hash = string.Empty;
+        if (string.IsNullOrEmpty(token) || token.Length != 43 || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return false;
+        }
+
+        hash = Hash(token);
+        return true;
+    }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
