@@ -48,6 +48,20 @@ public static class AuthBuilderStoreExtensions
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
     public static AuthBuilder UseDbContext(this AuthBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
     {
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.UseDbContext((_, options) => configure(options), migrateOnStartup);
+    }
+
+    /// <summary>
+    /// Configures <see cref="AuthDbContext"/> from the application's services, for a connection that is only known once
+    /// the container is built (Foundation.Hosting uses it to follow <c>Foundation:Database</c>). The context is pooled:
+    /// <paramref name="configure"/> runs once, with the root provider.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
+    /// <param name="configure">Chooses and configures the provider.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
+    public static AuthBuilder UseDbContext(this AuthBuilder builder, Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
+    {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
@@ -58,17 +72,19 @@ public static class AuthBuilderStoreExtensions
         services.RemoveAll<AuthDbContext>();
         services.RemoveAll<DbContextOptions<AuthDbContext>>();
         services.RemoveAll<IDbContextOptionsConfiguration<AuthDbContext>>();
-        services.AddDbContextPool<AuthDbContext>(o =>
+        services.AddDbContextPool<AuthDbContext>((provider, o) =>
         {
-            configure(o);
+            configure(provider, o);
             AuthDbContextOptions.ApplyDefaults(o);
         });
 
         AuthRegistration.RegisterStores(services);
 
         // With a database the signing keys live there, replacing any default store registered before.
+        // The key ring is a singleton; it reaches the database through a fresh scope per call.
         services.RemoveAll<ISigningKeyStore>();
-        services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
+        services.TryAddScoped<EfSigningKeyStore>();
+        services.AddSingleton<ISigningKeyStore, ScopedSigningKeyStore>();
 
         if (migrateOnStartup)
         {

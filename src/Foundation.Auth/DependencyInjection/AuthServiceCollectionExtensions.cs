@@ -1,4 +1,5 @@
 using Foundation.Auth;
+using Foundation.Auth.Authorization;
 using Foundation.Auth.Internal;
 using Microsoft.Extensions.Configuration;
 
@@ -46,6 +47,7 @@ public static class AuthServiceCollectionExtensions
         AuthRegistration.AddTokens(services);
         AuthRegistration.AddStores(services);
         AuthRegistration.AddAccounts(services);
+        services.AddAuthorization(o => o.AddFoundationRolePolicies());
         return new AuthBuilder(services);
     }
 }

@@ -1,12 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace Foundation.Auth.Storage;
 
-/// <summary>The state of an account.</summary>
+/// <summary>The state of an account; in JSON <c>"active"</c> or <c>"disabled"</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<UserStatus>))]
 public enum UserStatus
 {
     /// <summary>May sign in.</summary>
+    [JsonStringEnumMemberName("active")]
     Active = 0,
 
     /// <summary>May not sign in; every session and token of the user is revoked.</summary>
+    [JsonStringEnumMemberName("disabled")]
     Disabled = 1,
 }
 

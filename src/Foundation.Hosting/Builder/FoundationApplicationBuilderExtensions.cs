@@ -1,4 +1,5 @@
 using Foundation.Hosting;
+using Foundation.Hosting.Auth;
 using Foundation.Hosting.Correlation;
 using Foundation.Hosting.Health;
 using Foundation.Hosting.Metrics;
@@ -18,8 +19,8 @@ public static class FoundationApplicationBuilderExtensions
     /// <summary>
     /// Adds Foundation's middleware, in this order: forwarded headers (only from trusted proxies), request
     /// correlation, security headers, the exception handler (RFC 9457 problems), status-code problems, HSTS
-    /// and HTTPS redirection (outside Development), CORS, and the rate limiter. Call it early, before
-    /// authentication and your own endpoints' middleware.
+    /// and HTTPS redirection (outside Development), CORS, the rate limiter, authentication (the <c>Bearer</c> scheme
+    /// of Foundation.Auth) and authorization. Call it before your own endpoints' middleware.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddFoundation</c> was not called.</exception>
     public static IApplicationBuilder UseFoundation(this IApplicationBuilder app)
@@ -73,6 +74,8 @@ public static class FoundationApplicationBuilderExtensions
             app.UseRateLimiter();
         }
 
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 
@@ -99,6 +102,9 @@ public static class FoundationApplicationBuilderExtensions
         }).DisableRateLimiting().WithDisplayName("Foundation readiness");
 
         MetricsRegistration.MapFoundationMetrics(endpoints);
+        AuthEndpoints.MapAuthEndpoints(endpoints);
+        AccountEndpoints.MapSessionEndpoints(endpoints);
+        AccountEndpoints.MapApiKeyEndpoints(endpoints);
         return endpoints;
     }
 

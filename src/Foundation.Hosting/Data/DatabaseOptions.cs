@@ -14,6 +14,12 @@ public sealed class DatabaseOptions
     /// required for PostgreSQL.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Apply the migrations of every Foundation store when the host starts. Default <see langword="true"/>; turn it off
+    /// to run them from a deployment step instead (resolve <c>AuthDatabaseMigrator</c> and call <c>MigrateAsync</c>).
+    /// </summary>
+    public bool MigrateOnStartup { get; set; } = true;
 }
 
 /// <summary>The database engines Foundation's stores run on.</summary>

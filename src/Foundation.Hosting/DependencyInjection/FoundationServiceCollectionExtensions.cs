@@ -84,9 +84,18 @@ public static class FoundationServiceCollectionExtensions
         AddHealth(services);
         AddLogging(services, hostingSection);
         services.AddHostedService<OpenTelemetryExportService>();
+        AddPackages(services, configuration);
         MetricsRegistration.AddFoundationMetrics(services, hostingSection);
 
         return builder;
+    }
+
+    /// <summary>Every Foundation package, on the database of <c>Foundation:Database</c>; migrated at start unless turned off.</summary>
+    private static void AddPackages(IServiceCollection services, IConfiguration configuration)
+    {
+        // First among the packages' hosted services, so the schema exists before any of them runs.
+        services.AddHostedService<FoundationDatabaseMigrationService>();
+        services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
     }
 
     private static void AddErrors(IServiceCollection services)

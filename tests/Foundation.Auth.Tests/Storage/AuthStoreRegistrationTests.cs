@@ -32,7 +32,8 @@ public class AuthStoreRegistrationTests
                     scope.ServiceProvider.GetRequiredService<ApiKeyService>().ShouldNotBeNull();
                     scope.ServiceProvider.GetRequiredService<ISessionValidator>().ShouldBeOfType<SessionValidator>();
                     scope.ServiceProvider.GetRequiredService<IApiKeyAuthenticator>().ShouldBeOfType<ApiKeyAuthenticator>();
-                    scope.ServiceProvider.GetRequiredService<ISigningKeyStore>().ShouldBeOfType<EfSigningKeyStore>();
+                    scope.ServiceProvider.GetRequiredService<ISigningKeyStore>().ShouldBeOfType<ScopedSigningKeyStore>();
+                    scope.ServiceProvider.GetRequiredService<EfSigningKeyStore>().ShouldNotBeNull();
                 }
 
                 host.Services.GetServices<IHostedService>().OfType<ExpiredSessionCleanupService>().Count().ShouldBe(1);

@@ -22,7 +22,7 @@ public abstract class EfSigningKeyStoreTests<TDatabase> : IClassFixture<TDatabas
         await using (var scope = services.CreateAsyncScope())
         {
             var store = scope.ServiceProvider.GetRequiredService<ISigningKeyStore>();
-            store.ShouldBeOfType<EfSigningKeyStore>();
+            store.ShouldBeOfType<ScopedSigningKeyStore>();
             (await store.GetValidKeysAsync()).ShouldBeEmpty();
 
             await store.AddAndRetireAsync(Key("k1", time), time.GetUtcNow(), time.GetUtcNow());

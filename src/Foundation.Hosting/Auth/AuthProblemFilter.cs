@@ -1,0 +1,58 @@
+using Foundation.Auth;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Foundation.Hosting.Auth;
+
+/// <summary>
+/// Turns Foundation.Auth's typed refusals into problem answers: validation -> 400 naming the field, failed
+/// credentials -> 401, conflicts -> 409. Nothing else is caught.
+/// </summary>
+internal sealed class AuthProblemFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (AuthValidationException ex)
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                [ex.Field] = ex.PasswordErrors.Count > 0 ? [.. ex.PasswordErrors.Select(e => e.Message)] : [ex.Message],
+            };
+            var problem = new HttpValidationProblemDetails(errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is invalid",
+                Detail = ex.Message,
+            };
+            problem.Extensions["field"] = ex.Field;
+            if (ex.PasswordErrors.Count > 0)
+            {
+                problem.Extensions["reasons"] = ex.PasswordErrors.Select(e => e.Code).ToArray();
+            }
+
+            return Results.Problem(problem);
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            return Results.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Authentication failed",
+                Detail = ex.Message,
+            });
+        }
+        catch (AuthConflictException ex)
+        {
+            return Results.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Conflict",
+                Detail = ex.Message,
+            });
+        }
+    }
+}
