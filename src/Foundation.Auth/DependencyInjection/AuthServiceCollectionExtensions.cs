@@ -47,7 +47,7 @@ public static class AuthServiceCollectionExtensions
         AuthRegistration.AddTokens(services);
         AuthRegistration.AddStores(services);
         AuthRegistration.AddAccounts(services);
-        services.AddAuthorization(o => o.AddFoundationRolePolicies());
+        services.AddAuthorizationCore(o => o.AddFoundationRolePolicies());
         return new AuthBuilder(services);
     }
 }

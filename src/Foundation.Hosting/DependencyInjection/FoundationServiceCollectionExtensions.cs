@@ -96,6 +96,7 @@ public static class FoundationServiceCollectionExtensions
         // First among the packages' hosted services, so the schema exists before any of them runs.
         services.AddHostedService<FoundationDatabaseMigrationService>();
         services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
+        services.AddAuthorization();
     }
 
     private static void AddErrors(IServiceCollection services)

@@ -84,6 +84,7 @@ public sealed class HealthTests
         {
             ["Foundation:Database:Provider"] = "PostgreSql",
             ["Foundation:Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=nothing;Database=none;Timeout=3",
+            ["Foundation:Database:MigrateOnStartup"] = "false",
         });
         using var client = factory.CreateClient();
 
@@ -150,4 +151,17 @@ public sealed class HealthTests
 
     private static JsonElement CheckNamed(JsonElement report, string name) =>
         report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+
+    [Fact]
+    public void With_migrations_at_start_an_unreachable_database_stops_the_start_with_the_reason()
+    {
+        using var factory = new SampleAppFactory(new Dictionary<string, string?>
+        {
+            ["Foundation:Database:Provider"] = "PostgreSql",
+            ["Foundation:Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=nothing;Database=none;Timeout=3",
+        });
+
+        var ex = Should.Throw<Exception>(() => factory.CreateClient());
+        ex.ToString().ShouldContain("127.0.0.1:1");
+    }
 }

@@ -49,8 +49,8 @@ public sealed class RateLimitingTests
         using var factory = new SampleAppFactory();
         using var client = factory.CreateClient();
 
-        await SendAllowedAsync(client, "/api/v1/auth/login", PeerA, 10, HttpStatusCode.NotFound);
-        using var refused = await client.SendAsync(HttpAssertions.Get("/api/v1/auth/login", PeerA));
+        await SendAllowedAsync(client, "/api/v1/auth/not-mapped", PeerA, 10, HttpStatusCode.NotFound);
+        using var refused = await client.SendAsync(HttpAssertions.Get("/api/v1/auth/not-mapped", PeerA));
 
         var body = await ShouldBeRateLimitedAsync(refused);
         body.Text("detail").ShouldContain("10 requests per 60 seconds for 'auth'");

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using Foundation.Hosting.Tests.Infrastructure;
+using Npgsql;
+
+namespace Foundation.Hosting.Tests.Auth;
+
+/// <summary>
+/// Two app instances (two hosts in this process) on one real PostgreSQL database and one shared key ring: what one
+/// instance issues, the other honours, and refresh-token rotation stays single-use across both.
+/// </summary>
+public sealed class AuthOnPostgresTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private readonly string _database = "fnd_hosting_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly TempDirectory _shared = new();
+    private string _connectionString = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
+        admin.ShouldNotBeNullOrEmpty("FOUNDATION_TEST_POSTGRES is not set. Run the tests through ./eng/test.sh, which starts PostgreSQL 15 on 127.0.0.1 and sets it.");
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
+        if (!string.IsNullOrEmpty(admin))
+        {
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        _shared.Dispose();
+    }
+
+    [Fact]
+    public async Task Tokens_from_one_instance_work_on_the_other_and_a_refresh_token_is_used_once_across_both()
+    {
+        using var a = Instance();
+        using var b = Instance();
+        using var clientA = a.CreateClient();
+        using var clientB = b.CreateClient();
+
+        await a.RegisterAsync(clientA, "two@example.com", Password);
+        var tokens = await a.LoginAsync(clientA, "two@example.com", Password);
+
+        using var me = await clientB.SendAsync(b.Authorized(HttpMethod.Get, "/api/v1/auth/me", tokens.Text("accessToken")));
+        me.StatusCode.ShouldBe(HttpStatusCode.OK, "instance B validates instance A's token (shared keys in the database)");
+
+        var refresh = tokens.Text("refreshToken");
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var client = i % 2 == 0 ? clientA : clientB;
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = refresh });
+            return response.StatusCode;
+        }));
+        results.Count(s => s == HttpStatusCode.OK).ShouldBe(1);
+        results.Count(s => s == HttpStatusCode.Unauthorized).ShouldBe(19);
+    }
+
+    [Fact]
+    public async Task Lockout_counts_failures_from_both_instances_together()
+    {
+        using var a = Instance();
+        using var b = Instance();
+        using var clientA = a.CreateClient();
+        using var clientB = b.CreateClient();
+        await a.RegisterAsync(clientA, "lock@example.com", Password);
+
+        var failures = await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+        {
+            var client = i % 2 == 0 ? clientA : clientB;
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "lock@example.com", password = "wrong password " + i });
+            return response.StatusCode;
+        }));
+        failures.ShouldAllBe(s => s == HttpStatusCode.Unauthorized);
+
+        using var locked = await clientB.PostAsJsonAsync("/api/v1/auth/login", new { email = "lock@example.com", password = Password });
+        locked.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "five concurrent failures across two instances lock the account");
+    }
+
+    private AuthTestHost Instance() => new(new Dictionary<string, string?>
+    {
+        ["Foundation:Database:Provider"] = "PostgreSql",
+        ["Foundation:Database:ConnectionString"] = _connectionString,
+        ["Foundation:DataProtection:KeysDirectory"] = Path.Combine(_shared.Path, "keys"),
+    });
+}
