@@ -529,18 +529,14 @@ public sealed class AccountService
         var max = _options.Lockout.MaxFailedAttempts;
         var until = now.AddMinutes(_options.Lockout.DurationMinutes);
 
-        // One conditional UPDATE: concurrent failures count exactly, and the one that reaches the limit locks.
+        // Two atomic statements: the increment counts every concurrent failure; the conditional lock can succeed for
+        // one caller only (it resets the count), so each lockout is applied and audited exactly once.
         await _db.Users.Where(u => u.Id == user.Id)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(u => u.LockoutEndsAt, u => u.FailedLoginCount + 1 >= max ? until : u.LockoutEndsAt)
-                    .SetProperty(u => u.FailedLoginCount, u => u.FailedLoginCount + 1 >= max ? 0 : u.FailedLoginCount + 1),
-                cancellationToken)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLoginCount, u => u.FailedLoginCount + 1), cancellationToken)
             .ConfigureAwait(false);
-        var lockedNow = await _db.Users.AsNoTracking()
-            .Where(u => u.Id == user.Id)
-            .Select(u => u.LockoutEndsAt)
-            .FirstOrDefaultAsync(cancellationToken)
-            .ConfigureAwait(false) == until;
+        var lockedNow = await _db.Users.Where(u => u.Id == user.Id && u.FailedLoginCount >= max)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockoutEndsAt, until).SetProperty(u => u.FailedLoginCount, 0), cancellationToken)
+            .ConfigureAwait(false) > 0;
 
         await AuditAsync("auth.login", AuditOutcome.Failure, user.Id, user.TenantId, client, "wrong-password", cancellationToken).ConfigureAwait(false);
         if (lockedNow)
