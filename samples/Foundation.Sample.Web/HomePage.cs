@@ -33,6 +33,13 @@ internal static class HomePage
                     <tr><td>Metrics</td><td><a href="/metrics">/metrics</a></td><td>Prometheus text format 0.0.4: Foundation.*, ASP.NET Core, Kestrel, runtime</td></tr>
                     <tr><td>OpenAPI document</td><td><a href="/openapi/v1.json">/openapi/v1.json</a></td><td>every API endpoint</td></tr>
                     <tr><td>Sample API</td><td><a href="/api/v1/hello?name=you">/api/v1/hello?name=you</a></td><td>rate-limited at 60/min per client; echoes the request id</td></tr>
+                    <tr><td>Register</td><td><code>POST /api/v1/auth/register</code></td><td><code>{"email", "password", "tenant"?}</code>; the first account of a tenant is its owner; auth endpoints: 10/min per client</td></tr>
+                    <tr><td>Log in</td><td><code>POST /api/v1/auth/login</code></td><td>access token (15 min) and refresh token (7 days); 5 wrong passwords lock the account for 15 min</td></tr>
+                    <tr><td>Refresh</td><td><code>POST /api/v1/auth/refresh</code></td><td><code>{"refreshToken"}</code>; each works once, a replayed one revokes the session</td></tr>
+                    <tr><td>Log out, change password</td><td><code>POST /api/v1/auth/logout</code>, <code>POST /api/v1/auth/password</code></td><td>with <code>Authorization: Bearer &lt;access token&gt;</code></td></tr>
+                    <tr><td>Who am I</td><td><code>GET /api/v1/auth/me</code></td><td>with an access token or an API key</td></tr>
+                    <tr><td>Sessions</td><td><code>GET /api/v1/sessions</code>, <code>GET /api/v1/sessions/stats</code>, <code>DELETE /api/v1/sessions/{id}</code>, <code>DELETE /api/v1/sessions</code></td><td>your devices; revoke one or all others</td></tr>
+                    <tr><td>API keys</td><td><code>POST /api/v1/api-keys</code>, <code>GET /api/v1/api-keys</code>, <code>POST /api/v1/api-keys/{id}/deactivate</code>, <code>DELETE /api/v1/api-keys/{id}</code></td><td>the full <code>fnd_...</code> key is shown once; use it as <code>Authorization: Bearer</code> or <code>X-API-Key</code></td></tr>
                   </tbody>
                 </table>
                 <h2>On every response</h2>

@@ -21,8 +21,18 @@ public sealed class AuthOptions
     /// <summary>API keys (<c>Foundation:Auth:ApiKeys</c>).</summary>
     public ApiKeyOptions ApiKeys { get; set; } = new();
 
-    /// <summary>Whether <c>POST /api/v1/auth/register</c> is open to anyone. Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Whether <c>POST /api/v1/auth/register</c> is open to anyone (403 when not). Default <see langword="true"/>.
+    /// Accounts can always be created in code through <c>AccountService.RegisterAsync</c>.
+    /// </summary>
     public bool AllowSelfRegistration { get; set; } = true;
+
+    /// <summary>
+    /// Whether a self-registration may name its tenant (the first account of a new tenant becomes its owner).
+    /// Default <see langword="false"/>: self-registered accounts go to the default tenant, because otherwise anyone
+    /// could join any tenant by naming it. Turn it on only where tenants are open by design.
+    /// </summary>
+    public bool AllowSelfRegistrationIntoNamedTenants { get; set; }
 
     /// <summary>The roles a self-registered user gets. Default <c>member</c>.</summary>
     public IList<string> DefaultRoles { get; set; } = [Roles.Member];

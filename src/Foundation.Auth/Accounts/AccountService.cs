@@ -385,8 +385,16 @@ public sealed class AccountService
 
         var user = await _db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false)
             ?? throw new AuthenticationFailedException("The account no longer exists.");
+        if (user.LockoutEndsAt is { } lockedUntil && lockedUntil > _time.GetUtcNow())
+        {
+            await AuditAsync("auth.password.changed", AuditOutcome.Denied, user.Id, user.TenantId, client, "locked-out", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException("The account is temporarily locked after too many failed attempts; try again later.");
+        }
+
         if (_hasher.Verify(user.PasswordHash, currentPassword) == PasswordVerification.Failed)
         {
+            // A stolen access token must not allow unlimited guessing: wrong current passwords count toward the lockout.
+            await RecordFailureAsync(user, _time.GetUtcNow(), client, cancellationToken).ConfigureAwait(false);
             await AuditAsync("auth.password.changed", AuditOutcome.Failure, user.Id, user.TenantId, client, "wrong-current-password", cancellationToken).ConfigureAwait(false);
             throw new AuthenticationFailedException("The current password is wrong.");
         }

@@ -3,7 +3,7 @@ namespace Foundation.Auth.SecondFactor;
 /// <summary>
 /// The extension point for a second factor (Foundation.Auth.Totp implements it; Auth never references it).
 /// When a provider says a user needs a second factor, login answers with a challenge instead of tokens; the
-/// provider's own endpoint verifies the factor and calls <c>IAuthService.CompleteSecondFactorAsync</c>.
+/// provider's own endpoint verifies the factor and calls <c>AccountService.CompleteSecondFactorAsync</c>.
 /// </summary>
 public interface ISecondFactorProvider
 {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Foundation.Auth;
 using Foundation.Auth.Accounts;
 using Foundation.Auth.Tokens;
 using Foundation.Hosting.Correlation;
@@ -6,6 +7,7 @@ using Foundation.Hosting.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Foundation.Hosting.Auth;
 
@@ -19,8 +21,23 @@ internal static class AuthEndpoints
             .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth))
             .AddEndpointFilter<AuthProblemFilter>();
 
-        auth.MapPost("/register", async (RegisterBody body, AccountService accounts, HttpContext http, CancellationToken ct) =>
+        auth.MapPost("/register", async (RegisterBody body, AccountService accounts, IOptions<AuthOptions> options, HttpContext http, CancellationToken ct) =>
         {
+            if (!options.Value.AllowSelfRegistration)
+            {
+                return Results.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Registration is closed",
+                    detail: "This server does not allow self-registration (Foundation:Auth:AllowSelfRegistration is false); ask an administrator for an account.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(body.Tenant) && !options.Value.AllowSelfRegistrationIntoNamedTenants)
+            {
+                throw new AuthValidationException(
+                    "tenant",
+                    "Self-registration into a named tenant is turned off (Foundation:Auth:AllowSelfRegistrationIntoNamedTenants); omit the tenant or ask the tenant's administrator for an account.");
+            }
+
             var user = await accounts.RegisterAsync(new RegisterRequest(body.Email, body.Password, body.Tenant), Client(http), ct).ConfigureAwait(false);
             return Results.Created("/api/v1/auth/me", user);
         })
@@ -28,6 +45,7 @@ internal static class AuthEndpoints
         .Produces<UserProfile>(StatusCodes.Status201Created)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
         .AllowAnonymous();
 
         auth.MapPost("/login", async (LoginBody body, AccountService accounts, TimeProvider time, HttpContext http, CancellationToken ct) =>

@@ -38,6 +38,8 @@ internal sealed class AuthProblemFilter : IEndpointFilter
         }
         catch (AuthenticationFailedException ex)
         {
+            // RFC 9110: every 401 names the scheme that would be accepted.
+            context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status401Unauthorized,

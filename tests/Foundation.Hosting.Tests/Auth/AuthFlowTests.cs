@@ -243,6 +243,50 @@ public sealed class AuthFlowTests : IDisposable
         await _host.LoginAsync(client, "pw@example.com", "a brand new long passphrase");
     }
 
+    [Fact]
+    public async Task Registration_can_be_closed_and_named_tenants_are_closed_by_default()
+    {
+        using var closed = new AuthTestHost(new Dictionary<string, string?> { ["Foundation:Auth:AllowSelfRegistration"] = "false" });
+        using var closedClient = closed.CreateClient();
+        using var refused = await closedClient.PostAsJsonAsync("/api/v1/auth/register", new { email = "x@example.com", password = Password });
+        await refused.ShouldBeProblemAsync(403);
+
+        using var defaults = new AuthTestHost(new Dictionary<string, string?> { ["Foundation:Auth:AllowSelfRegistrationIntoNamedTenants"] = "false" });
+        using var client = defaults.CreateClient();
+        using var named = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = "x@example.com", password = Password, tenant = "acme" });
+        (await named.ShouldBeProblemAsync(400)).Text("field").ShouldBe("tenant");
+        using var plain = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = "x@example.com", password = Password });
+        plain.StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_failed_login_names_the_scheme_in_www_authenticate()
+    {
+        using var client = _host.CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "nobody@example.com", password = Password });
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
+    }
+
+    [Fact]
+    public async Task Wrong_current_passwords_count_toward_the_lockout()
+    {
+        using var client = _host.CreateClient();
+        await _host.RegisterAsync(client, "guess@example.com", Password);
+        var tokens = await _host.LoginAsync(client, "guess@example.com", Password);
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await client.SendAsync(_host.Authorized(HttpMethod.Post, "/api/v1/auth/password", tokens.Text("accessToken"),
+                new { currentPassword = "guess number " + i + " wrong", newPassword = "a brand new long passphrase" }));
+            wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using var right = await client.SendAsync(_host.Authorized(HttpMethod.Post, "/api/v1/auth/password", tokens.Text("accessToken"),
+            new { currentPassword = Password, newPassword = "a brand new long passphrase" }));
+        right.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "locked after five wrong guesses");
+        _host.Audit.Events.ShouldContain(e => e.Action == "auth.lockout");
+    }
+
     [Theory]
     [InlineData("Bearer")]
     [InlineData("Bearer not.a.jwt")]
@@ -271,6 +315,7 @@ internal sealed class AuthTestHost : IDisposable
             ["Foundation:Auth:Passwords:Pbkdf2Iterations"] = "100000",
             ["Foundation:Hosting:RateLimiting:Auth:PermitLimit"] = "100000",
             ["Foundation:Hosting:RateLimiting:Api:PermitLimit"] = "100000",
+            ["Foundation:Auth:AllowSelfRegistrationIntoNamedTenants"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
