@@ -48,7 +48,7 @@ PG_PORT=""
 PG_USER=foundation
 PG_PASSWORD=foundation
 PG_DATABASE=foundation_test
-APT_PACKAGES=(postgresql prometheus jq oathtool)
+APT_PACKAGES=(postgresql prometheus jq oathtool zbar-tools)
 RESULTS_DIR="$ROOT/artifacts/test-results"
 # Shared by every run of this script on the machine (several worktrees may test at once).
 PG_STATE_DIR="${TMPDIR:-/tmp}/foundation-test-postgres/$PG_VERSION-$PG_CLUSTER"
@@ -123,7 +123,7 @@ install_node_packages() {
 
 check_tools() {
   local tool missing=()
-  for tool in pg_ctlcluster pg_lsclusters pg_createcluster pg_conftool psql pg_isready promtool prometheus jq oathtool node; do
+  for tool in pg_ctlcluster pg_lsclusters pg_createcluster pg_conftool psql pg_isready promtool prometheus jq oathtool zbarimg node; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   ((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (run without --no-install?)"
