@@ -7,7 +7,7 @@
 #   ./eng/test.sh -- ARGS...         pass further arguments to `dotnet test`
 #
 # Phases:
-#   1. install    Debian packages (postgresql 15, prometheus, jq, oathtool) when missing, `npm ci` in eng/node
+#   1. install    Debian packages (postgresql 15, prometheus, jq, oathtool, zbar-tools) when missing, `npm ci` in eng/node
 #   2. postgres   start Debian's 15/main cluster on 127.0.0.1, ensure role `foundation` (CREATEDB) and
 #                 database `foundation_test`, export FOUNDATION_TEST_POSTGRES, check it with psql
 #   3. test       dotnet test Foundation.sln -c Release, TRX files in artifacts/test-results/
