@@ -1,0 +1,112 @@
+using Foundation.Auth.SecondFactor;
+using Foundation.Auth.Totp;
+using Foundation.Auth.Totp.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses where Foundation.Auth.Totp keeps its data.</summary>
+public sealed class TotpBuilder
+{
+    internal TotpBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The services.</summary>
+    public IServiceCollection Services { get; }
+}
+
+/// <summary>Registers Foundation.Auth.Totp.</summary>
+public static class TotpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="TotpService"/> and the <c>totp</c> second factor of Foundation.Auth's login, with options from
+    /// <c>Foundation:Auth:Totp</c>. Expects an <c>ISecretProtector</c> (Foundation.Hosting registers one). Choose the
+    /// store on the returned builder.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration holding <c>Foundation:Auth:Totp</c>.</param>
+    /// <param name="configure">Adjusts the options after binding.</param>
+    public static TotpBuilder AddFoundationTotp(this IServiceCollection services, IConfiguration configuration, Action<TotpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<TotpOptions>().Bind(configuration.GetSection(TotpOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.AddFoundationDefaults();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TotpOptions>, TotpOptionsValidator>());
+        services.TryAddScoped<TotpService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<ISecondFactorProvider, TotpSecondFactorProvider>());
+        services.TryAddSingleton<TotpDatabaseMigrator>();
+        return new TotpBuilder(services);
+    }
+
+    /// <summary>Keeps enrolments and recovery codes in the SQLite database of <paramref name="connectionString"/>.</summary>
+    /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
+    public static TotpBuilder UseSqlite(this TotpBuilder builder, string connectionString, bool migrateOnStartup = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseDbContext((_, o) => o.UseSqlite(connectionString), migrateOnStartup);
+    }
+
+    /// <summary>Keeps enrolments and recovery codes in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
+    /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
+    public static TotpBuilder UseNpgsql(this TotpBuilder builder, string connectionString, bool migrateOnStartup = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseDbContext((_, o) => o.UseNpgsql(connectionString), migrateOnStartup);
+    }
+
+    /// <summary>Configures <see cref="TotpDbContext"/> yourself (provider, logging, retry strategy); pooled, so it must not use scoped services.</summary>
+    /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
+    /// <param name="configure">Chooses and configures the provider.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
+    public static TotpBuilder UseDbContext(this TotpBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.UseDbContext((_, options) => configure(options), migrateOnStartup);
+    }
+
+    /// <summary>
+    /// Configures <see cref="TotpDbContext"/> yourself, from the application's services. The migrations ship for SQLite
+    /// and PostgreSQL only. The context is pooled: <paramref name="configure"/> runs once, with the root provider.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
+    /// <param name="configure">Chooses and configures the provider.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
+    public static TotpBuilder UseDbContext(this TotpBuilder builder, Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+
+        // A second Use* call replaces the first instead of configuring two providers.
+        services.RemoveAll<TotpDbContext>();
+        services.RemoveAll<DbContextOptions<TotpDbContext>>();
+        services.RemoveAll<IDbContextOptionsConfiguration<TotpDbContext>>();
+        services.AddDbContextPool<TotpDbContext>((provider, o) =>
+        {
+            configure(provider, o);
+            TotpDbContextOptions.ApplyDefaults(o);
+        });
+
+        if (migrateOnStartup)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TotpDatabaseMigrationHostedService>());
+        }
+
+        return builder;
+    }
+}
