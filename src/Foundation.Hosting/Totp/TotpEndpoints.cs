@@ -48,6 +48,28 @@ internal static class TotpEndpoints
         .ProducesProblem(StatusCodes.Status409Conflict)
         .RequireAuthorization();
 
+        totp.MapGet("/setup/qr.svg", async (ClaimsPrincipal user, TotpService service, AuthDbContext db, CancellationToken ct) =>
+        {
+            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
+            {
+                return AuthEndpoints.SessionRequired();
+            }
+
+            var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct).ConfigureAwait(false)
+                ?? throw new AuthenticationFailedException("The account no longer exists.");
+            var setup = await service.GetPendingSetupAsync(userId, email, ct).ConfigureAwait(false);
+            return setup is null
+                ? Results.Problem(
+                    statusCode: StatusCodes.Status404NotFound,
+                    title: "No setup is pending",
+                    detail: "No authenticator setup is pending (none was started, it expired or it was confirmed); start the setup with POST /api/v1/totp/setup.")
+                : Results.Text(setup.QrCodeSvg, "image/svg+xml", System.Text.Encoding.UTF8);
+        })
+        .WithSummary("The pending setup's QR code as SVG.")
+        .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .RequireAuthorization();
+
         totp.MapPost("/enable", async (TotpCodeBody body, ClaimsPrincipal user, TotpService service, CancellationToken ct) =>
         {
             if (!AuthEndpoints.TryGetSession(user, out var userId, out _))

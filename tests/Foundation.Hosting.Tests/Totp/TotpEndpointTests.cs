@@ -239,6 +239,30 @@ public sealed class TotpEndpointTests : IDisposable
         fresh.StatusCode.ShouldBe(HttpStatusCode.OK, await fresh.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_pending_setup_QR_code_as_SVG()
+    {
+        using var client = _host.CreateClient();
+        await _host.RegisterAsync(client, "ada@example.com", Password);
+        var token = (await _host.LoginAsync(client, "ada@example.com", Password)).Text("accessToken");
+
+        using var none = await client.SendAsync(_host.Authorized(HttpMethod.Get, "/api/v1/totp/setup/qr.svg", token));
+        await none.ShouldBeProblemAsync(404);
+
+        using var setup = await client.SendAsync(_host.Authorized(HttpMethod.Post, "/api/v1/totp/setup", token));
+        var secret = (await setup.ReadJsonAsync()).Text("secret");
+        using var svg = await client.SendAsync(_host.Authorized(HttpMethod.Get, "/api/v1/totp/setup/qr.svg", token));
+        svg.StatusCode.ShouldBe(HttpStatusCode.OK);
+        svg.Content.Headers.ContentType?.MediaType.ShouldBe("image/svg+xml");
+        (await svg.Content.ReadAsStringAsync()).ShouldContain("<svg");
+
+        // Reading the QR code changes nothing: the secret still enables.
+        using var enable = await client.SendAsync(_host.Authorized(HttpMethod.Post, "/api/v1/totp/enable", token, new { code = Code(Base32.Decode(secret), 0) }));
+        enable.StatusCode.ShouldBe(HttpStatusCode.OK, await enable.Content.ReadAsStringAsync());
+        using var afterEnable = await client.SendAsync(_host.Authorized(HttpMethod.Get, "/api/v1/totp/setup/qr.svg", token));
+        await afterEnable.ShouldBeProblemAsync(404);
+    }
+
     private static string Code(byte[] secret, int offsetSeconds) => TotpCode.Compute(secret, TimeProvider.System.GetUtcNow().AddSeconds(offsetSeconds));
 
     /// <summary>A well-formed code far outside the window.</summary>
