@@ -292,6 +292,26 @@ public sealed class TotpService
         return new TotpStatus(enabled, pending, enabled ? enrollment.EnabledAt : null, left);
     }
 
+    /// <summary>
+    /// The pending setup as <see cref="BeginSetupAsync"/> answered it (same secret and expiry), to show its QR code again;
+    /// <see langword="null"/> when no setup is pending or it expired. Changes nothing.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="accountName">What the app shows under the issuer: the same as given to <see cref="BeginSetupAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<TotpSetup?> GetPendingSetupAsync(Guid userId, string accountName, CancellationToken cancellationToken = default)
+    {
+        var enrollment = await _db.Enrollments.AsNoTracking().FirstOrDefaultAsync(e => e.UserId == userId, cancellationToken).ConfigureAwait(false);
+        if (enrollment is not { Status: TotpEnrollmentStatus.Pending, PendingExpiresAt: { } expiresAt } || expiresAt <= _time.GetUtcNow())
+        {
+            return null;
+        }
+
+        var base32 = _protector.Unprotect(SecretPurpose, enrollment.ProtectedSecret);
+        var uri = OtpAuthUri.Create(_options.Issuer, accountName, Base32.Decode(base32), enrollment.Algorithm, enrollment.Digits, enrollment.PeriodSeconds);
+        return new TotpSetup(base32, uri, TotpQrCode.PngDataUri(uri), TotpQrCode.Svg(uri), expiresAt);
+    }
+
     /// <summary>Whether the user has TOTP enabled.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -105,6 +105,7 @@ public static class FoundationApplicationBuilderExtensions
         AuthEndpoints.MapAuthEndpoints(endpoints);
         AccountEndpoints.MapSessionEndpoints(endpoints);
         AccountEndpoints.MapApiKeyEndpoints(endpoints);
+        Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(endpoints);
         return endpoints;
     }
 

@@ -1,4 +1,5 @@
 using Foundation.Auth.Storage;
+using Foundation.Auth.Totp.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,7 @@ internal sealed partial class FoundationDatabaseMigrationService(
             }
 
             await scope.ServiceProvider.GetRequiredService<AuthDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await scope.ServiceProvider.GetRequiredService<TotpDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
         LogMigrated(logger, database.Provider);

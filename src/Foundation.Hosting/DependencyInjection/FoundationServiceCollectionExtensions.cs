@@ -96,6 +96,9 @@ public static class FoundationServiceCollectionExtensions
         // First among the packages' hosted services, so the schema exists before any of them runs.
         services.AddHostedService<FoundationDatabaseMigrationService>();
         services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
+
+        // Also registers the totp second factor, so login answers a challenge for users who enabled it.
+        services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
         services.AddAuthorization();
     }
 
