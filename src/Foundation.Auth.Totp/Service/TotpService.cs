@@ -47,17 +47,15 @@ public sealed class TotpService
     /// <see cref="TotpOptions.SetupLifetimeMinutes"/>. A pending setup is replaced.
     /// </summary>
     /// <param name="userId">The user.</param>
-    /// <param name="tenantId">The user's tenant.</param>
+    /// <param name="tenantId">The user's tenant (empty for the default tenant).</param>
     /// <param name="accountName">What the app shows under the issuer, usually the email address.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="AuthConflictException">TOTP is already enabled; disable it first.</exception>
     /// <exception cref="AuthValidationException">The account name or tenant is unusable.</exception>
     public async Task<TotpSetup> BeginSetupAsync(Guid userId, string tenantId, string accountName, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(tenantId))
-        {
-            throw new AuthValidationException("tenantId", "The tenant is required.");
-        }
+        // The empty string is Foundation.Auth's default tenant.
+        ArgumentNullException.ThrowIfNull(tenantId);
 
         var secret = TotpSecret.Generate(_options.Algorithm);
         string uri;

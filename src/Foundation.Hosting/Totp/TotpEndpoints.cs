@@ -18,9 +18,6 @@ namespace Foundation.Hosting.Totp;
 /// <summary>The two-factor (authenticator app) endpoints under <c>/api/v1/totp</c>.</summary>
 internal static class TotpEndpoints
 {
-    /// <summary>The tenant recorded on enrolments of the default tenant, which has no name (the TOTP store requires one).</summary>
-    internal const string DefaultTenantName = "default";
-
     public static void MapTotpEndpoints(IEndpointRouteBuilder endpoints)
     {
         var totp = endpoints.MapGroup("/api/v1/totp")
@@ -39,7 +36,7 @@ internal static class TotpEndpoints
             var account = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Email, u.TenantId })
                 .FirstOrDefaultAsync(ct).ConfigureAwait(false)
                 ?? throw new AuthenticationFailedException("The account no longer exists.");
-            var tenant = account.TenantId.Length == 0 ? DefaultTenantName : account.TenantId;
+            var tenant = account.TenantId;
             var setup = await service.BeginSetupAsync(userId, tenant, account.Email, ct).ConfigureAwait(false);
             return Results.Ok(new TotpSetupResponse(setup.Secret, setup.OtpAuthUri, setup.QrCodePngDataUri, setup.ExpiresAt));
         })
