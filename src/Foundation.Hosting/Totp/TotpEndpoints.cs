@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Foundation.Hosting.Totp;
@@ -206,7 +207,8 @@ internal static class TotpEndpoints
 
     internal static IResult Blocked(HttpContext http, DateTimeOffset? blockedUntil)
     {
-        var now = http.RequestServices.GetService(typeof(TimeProvider)) is TimeProvider time ? time.GetUtcNow() : DateTimeOffset.UtcNow;
+        // AddFoundation always registers a TimeProvider (AddFoundationDefaults).
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         if (blockedUntil is { } until)
         {
             var seconds = (long)Math.Ceiling(Math.Max(1, (until - now).TotalSeconds));
