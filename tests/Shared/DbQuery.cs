@@ -1,8 +1,9 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
-namespace Foundation.Auth.Tests.Infrastructure;
+namespace Foundation.Tests.Common;
 
+/// <summary>Raw SQL for store tests (schema checks, reading rows EF would hide). Linked into each test project that needs it.</summary>
 public static class DbQuery
 {
     /// <summary>Runs raw SQL with positional parameters @p0, @p1, ... and returns every row.</summary>
