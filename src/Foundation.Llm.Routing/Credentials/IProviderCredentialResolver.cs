@@ -1,0 +1,27 @@
+using Foundation.Callers;
+
+namespace Foundation.Llm.Routing.Credentials;
+
+/// <summary>
+/// Bring your own key: finds the caller's (user's, else tenant's) own credential for a provider. When one is found the router
+/// sends that call with it instead of the configured key. Foundation's store implements this; a host may register its own.
+/// </summary>
+public interface IProviderCredentialResolver
+{
+    /// <summary>The caller's own credential for <paramref name="providerType"/>, or <see langword="null"/> to use the configured one.</summary>
+    /// <param name="caller">Who is calling.</param>
+    /// <param name="providerName">The configured provider name of the chosen deployment.</param>
+    /// <param name="providerType">Its wire format.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    ValueTask<ProviderCredential?> ResolveAsync(ICurrentCaller caller, string providerName, Providers.LlmProviderType providerType, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A caller's own provider credential.</summary>
+/// <param name="Id">The stored credential's id (for logs and audit; never the key).</param>
+/// <param name="ApiKey">The plaintext key, only in memory.</param>
+/// <param name="BaseUrl">An endpoint that replaces the configured one (custom endpoints), or <see langword="null"/>.</param>
+public sealed record ProviderCredential(Guid Id, string ApiKey, Uri? BaseUrl = null)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"ProviderCredential {{ Id = {Id}, ApiKey = ***, BaseUrl = {BaseUrl} }}";
+}

@@ -1,0 +1,51 @@
+namespace Foundation.Llm.Routing.Providers;
+
+/// <summary>Settings of one <c>OpenAIChatClient</c>: OpenAI, Azure OpenAI or an OpenAI-compatible server.</summary>
+public sealed class OpenAIChatClientOptions
+{
+    /// <summary>The base URL; requests go to <c>{BaseUrl}/chat/completions</c>. Default <c>https://api.openai.com/v1</c>.</summary>
+    public Uri BaseUrl { get; set; } = new("https://api.openai.com/v1");
+
+    /// <summary>The API key: sent as <c>Authorization: Bearer</c>, or as <c>api-key</c> when <see cref="ApiVersion"/> is set (Azure).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Azure OpenAI's <c>api-version</c>; when set the request is Azure's form (query parameter, <c>api-key</c> header).</summary>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>The model used when <c>ChatOptions.ModelId</c> is not set.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>The configured provider name (for errors and telemetry).</summary>
+    public string ProviderName { get; set; } = "openai";
+
+    /// <summary>The <c>gen_ai.system</c> value reported in metadata.</summary>
+    public string System { get; set; } = "openai";
+
+    /// <summary>Extra headers sent on every request.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>Settings of one <c>AnthropicChatClient</c> (Messages API).</summary>
+public sealed class AnthropicChatClientOptions
+{
+    /// <summary>The base URL; requests go to <c>{BaseUrl}/messages</c>. Default <c>https://api.anthropic.com/v1</c>.</summary>
+    public Uri BaseUrl { get; set; } = new("https://api.anthropic.com/v1");
+
+    /// <summary>The API key, sent as <c>x-api-key</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The <c>anthropic-version</c> header. Default <c>2023-06-01</c>.</summary>
+    public string AnthropicVersion { get; set; } = "2023-06-01";
+
+    /// <summary>The model used when <c>ChatOptions.ModelId</c> is not set.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary><c>max_tokens</c> when the request sets none (the Messages API requires one). Default 4096.</summary>
+    public int DefaultMaxTokens { get; set; } = 4096;
+
+    /// <summary>The configured provider name (for errors and telemetry).</summary>
+    public string ProviderName { get; set; } = "anthropic";
+
+    /// <summary>Extra headers sent on every request.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+}
