@@ -216,7 +216,8 @@ public sealed partial class TotpService
         var result = await VerifyAsync(userId, code, recoveryCode, cancellationToken).ConfigureAwait(false);
         if (!result.Accepted)
         {
-            throw new TotpCodeRefusedException(result.Reason);
+            // The failure that starts a block already answers "blocked".
+            throw new TotpCodeRefusedException(result.BlockedUntil is null ? result.Reason : TotpRefusalReason.Blocked);
         }
 
         var tenant = await _db.Enrollments.Where(e => e.UserId == userId).Select(e => e.TenantId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
@@ -249,7 +250,8 @@ public sealed partial class TotpService
         var result = await VerifyAsync(userId, code, recoveryCode, cancellationToken).ConfigureAwait(false);
         if (!result.Accepted)
         {
-            throw new TotpCodeRefusedException(result.Reason);
+            // The failure that starts a block already answers "blocked".
+            throw new TotpCodeRefusedException(result.BlockedUntil is null ? result.Reason : TotpRefusalReason.Blocked);
         }
 
         var codes = NewRecoveryCodes(out var records, userId);
