@@ -40,4 +40,13 @@ public sealed class TotpOptions
 
     /// <summary>How many recovery codes an enrolment gets: 1 to 50. Default 10.</summary>
     public int RecoveryCodeCount { get; set; } = 10;
+
+    /// <summary>
+    /// How long a device remembered at verification ("remember this device") skips the second factor: 1 minute to 365
+    /// days. Default 30 days (configuration value <c>30.00:00:00</c>).
+    /// </summary>
+    public TimeSpan TrustedDeviceLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How many trusted devices a user keeps: 1 to 100; trusting one more forgets the oldest. Default 10.</summary>
+    public int MaxTrustedDevicesPerUser { get; set; } = 10;
 }

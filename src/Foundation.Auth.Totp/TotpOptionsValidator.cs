@@ -33,6 +33,11 @@ internal sealed class TotpOptionsValidator : IValidateOptions<TotpOptions>
         Range(failures, "FailureWindowMinutes", options.FailureWindowMinutes, 1, 1440);
         Range(failures, "BlockMinutes", options.BlockMinutes, 1, 1440);
         Range(failures, "RecoveryCodeCount", options.RecoveryCodeCount, 1, 50);
+        Range(failures, "MaxTrustedDevicesPerUser", options.MaxTrustedDevicesPerUser, 1, 100);
+        if (options.TrustedDeviceLifetime < TimeSpan.FromMinutes(1) || options.TrustedDeviceLifetime > TimeSpan.FromDays(365))
+        {
+            failures.Add(Invariant($"{Section}:TrustedDeviceLifetime is {options.TrustedDeviceLifetime}; it must be 00:01:00 (one minute) to 365.00:00:00 (365 days)."));
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

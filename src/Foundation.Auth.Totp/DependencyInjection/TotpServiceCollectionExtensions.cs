@@ -69,6 +69,29 @@ public static class TotpServiceCollectionExtensions
         return builder.UseDbContext((_, o) => o.UseNpgsql(connectionString), migrateOnStartup);
     }
 
+    /// <summary>
+    /// Keeps enrolments, recovery codes and trusted devices in an in-memory SQLite database that lives as long as the
+    /// service provider (see <see cref="TotpInMemoryDatabase"/>): created and migrated on first use, with the same
+    /// atomic statements as on disk. Everything is lost when the application stops, and app instances do not share it.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
+    /// <param name="databaseName">
+    /// The in-memory database's name; service providers of this process using the same name share one database.
+    /// Default: a new name per service provider.
+    /// </param>
+    public static TotpBuilder UseInMemoryStore(this TotpBuilder builder, string? databaseName = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (databaseName is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(databaseName);
+        }
+
+        builder.Services.RemoveAll<TotpInMemoryDatabase>();
+        builder.Services.AddSingleton(_ => new TotpInMemoryDatabase(databaseName ?? "foundation-totp-" + Guid.NewGuid().ToString("N")));
+        return builder.UseDbContext((provider, o) => o.UseSqlite(provider.GetRequiredService<TotpInMemoryDatabase>().ConnectionString));
+    }
+
     /// <summary>Configures <see cref="TotpDbContext"/> yourself (provider, logging, retry strategy); pooled, so it must not use scoped services.</summary>
     /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
     /// <param name="configure">Chooses and configures the provider.</param>

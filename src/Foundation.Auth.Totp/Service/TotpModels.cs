@@ -52,3 +52,16 @@ public sealed record TotpStatus(bool Enabled, bool PendingSetup, DateTimeOffset?
     /// <summary>Whether the user should generate new recovery codes (2 or fewer left while enabled).</summary>
     public bool RecoveryCodesLow => Enabled && RecoveryCodesLeft <= TotpVerificationResult.LowRecoveryCodesThreshold;
 }
+
+/// <summary>A trusted ("remembered") device as the user sees it; never its token.</summary>
+/// <param name="Id">The id, for revoking it.</param>
+/// <param name="Name">The name sent when it was trusted, or one derived from its user agent.</param>
+/// <param name="CreatedAt">When it was trusted.</param>
+/// <param name="LastUsedAt">When it last skipped the second factor.</param>
+/// <param name="ExpiresAt">When the trust ends.</param>
+public sealed record TotpTrustedDevice(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>A newly trusted device and its token: the token is shown this once and stored only as a hash.</summary>
+/// <param name="Token">The device token (<c>fnd_dev_</c> and 43 base64url characters) the client sends at login.</param>
+/// <param name="Device">The device.</param>
+public sealed record TotpTrustedDeviceGrant(string Token, TotpTrustedDevice Device);

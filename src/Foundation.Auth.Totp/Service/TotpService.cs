@@ -16,7 +16,7 @@ namespace Foundation.Auth.Totp;
 /// brute-force blocking, recovery codes, disabling. Scoped; every state change that decides whether a code is accepted is
 /// one conditional UPDATE, so concurrent requests, also on several app instances sharing the database, cannot both win.
 /// </summary>
-public sealed class TotpService
+public sealed partial class TotpService
 {
     /// <summary>The secret-protector purpose of the stored TOTP secrets.</summary>
     public const string SecretPurpose = "Foundation.Auth.Totp.Secrets";
@@ -200,7 +200,10 @@ public sealed class TotpService
             : await VerifyTotpAsync(enrollment, normalized, now, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Disables TOTP after checking a code or a recovery code (the password is the caller's to check); the recovery codes die.</summary>
+    /// <summary>
+    /// Disables TOTP after checking a code or a recovery code (the password is the caller's to check); the recovery codes
+    /// and the trusted devices die with the enrolment.
+    /// </summary>
     /// <param name="userId">The user.</param>
     /// <param name="code">A code from the app, or <see langword="null"/>.</param>
     /// <param name="recoveryCode">A recovery code, or <see langword="null"/>.</param>
@@ -213,16 +216,23 @@ public sealed class TotpService
         var result = await VerifyAsync(userId, code, recoveryCode, cancellationToken).ConfigureAwait(false);
         if (!result.Accepted)
         {
-            throw new TotpCodeRefusedException(result.Reason);
+            // The failure that starts a block already answers "blocked".
+            throw new TotpCodeRefusedException(result.BlockedUntil is null ? result.Reason : TotpRefusalReason.Blocked);
         }
 
         var tenant = await _db.Enrollments.Where(e => e.UserId == userId).Select(e => e.TenantId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
-        // The recovery codes cascade with the enrolment.
+        // The recovery codes and the trusted devices cascade with the enrolment: one statement forgets them all.
+        var devices = await _db.TrustedDevices.CountAsync(d => d.UserId == userId, cancellationToken).ConfigureAwait(false);
         var rows = await _db.Enrollments.Where(e => e.UserId == userId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         if (rows == 1)
         {
             await AuditAsync("totp.disabled", AuditOutcome.Success, userId, tenant, null, cancellationToken).ConfigureAwait(false);
+            if (devices > 0)
+            {
+                await AuditAsync("totp.trusted_devices.revoked", AuditOutcome.Success, userId, tenant,
+                    string.Create(CultureInfo.InvariantCulture, $"totp-disabled: {devices} revoked"), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -240,7 +250,8 @@ public sealed class TotpService
         var result = await VerifyAsync(userId, code, recoveryCode, cancellationToken).ConfigureAwait(false);
         if (!result.Accepted)
         {
-            throw new TotpCodeRefusedException(result.Reason);
+            // The failure that starts a block already answers "blocked".
+            throw new TotpCodeRefusedException(result.BlockedUntil is null ? result.Reason : TotpRefusalReason.Blocked);
         }
 
         var codes = NewRecoveryCodes(out var records, userId);

@@ -11,7 +11,7 @@ namespace Foundation.Auth.Totp.Storage;
 public sealed class TotpDatabaseMigrator
 {
     internal const string NoStoreMessage =
-        "Foundation.Auth.Totp has no database: call UseSqlite, UseNpgsql or UseDbContext on the builder AddFoundationTotp() returned.";
+        "Foundation.Auth.Totp has no database: call UseSqlite, UseNpgsql, UseInMemoryStore or UseDbContext on the builder AddFoundationTotp() returned.";
 
     private readonly IServiceScopeFactory _scopeFactory;
 

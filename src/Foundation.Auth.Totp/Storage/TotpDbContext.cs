@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Foundation.Auth.Totp.Storage;
 
 /// <summary>
-/// The TOTP store: enrolments and recovery codes, in tables prefixed <c>totp_</c>. Created and upgraded by migrations
+/// The TOTP store: enrolments, recovery codes and trusted devices, in tables prefixed <c>totp_</c>. Created and upgraded by migrations
 /// (<see cref="TotpDatabaseMigrator"/>), on SQLite and PostgreSQL alike.
 /// </summary>
 public sealed class TotpDbContext : DbContext
@@ -21,6 +21,9 @@ public sealed class TotpDbContext : DbContext
 
     /// <summary>Recovery codes, hashed.</summary>
     public DbSet<TotpRecoveryCodeRecord> RecoveryCodes => Set<TotpRecoveryCodeRecord>();
+
+    /// <summary>Trusted ("remembered") devices, with hashed tokens.</summary>
+    public DbSet<TotpTrustedDeviceRecord> TrustedDevices => Set<TotpTrustedDeviceRecord>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)

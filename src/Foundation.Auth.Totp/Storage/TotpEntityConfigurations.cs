@@ -10,6 +10,8 @@ internal static class TotpColumnLengths
     public const int Algorithm = 16;
     public const int Status = 16;
     public const int Sha256Hex = 64;
+    public const int DeviceName = 100;
+    public const int UserAgent = 512;
 }
 
 /// <summary><c>totp_enrollments</c>: one row per user; status stored as <c>pending</c> or <c>enabled</c>.</summary>
@@ -51,5 +53,31 @@ internal sealed class TotpRecoveryCodeRecordConfiguration : IEntityTypeConfigura
         builder.HasIndex(c => new { c.UserId, c.CodeHash }).IsUnique().HasDatabaseName("ix_totp_recovery_codes_user_id_code_hash");
         builder.HasOne<TotpEnrollmentRecord>().WithMany().HasForeignKey(c => c.UserId)
             .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_totp_recovery_codes_totp_enrollments_user_id");
+    }
+}
+
+/// <summary>
+/// <c>totp_trusted_devices</c>: unique token_hash, indexed by (user_id, expires_at); deleted with their enrolment, so
+/// disabling TOTP forgets every trusted device.
+/// </summary>
+internal sealed class TotpTrustedDeviceRecordConfiguration : IEntityTypeConfiguration<TotpTrustedDeviceRecord>
+{
+    public void Configure(EntityTypeBuilder<TotpTrustedDeviceRecord> builder)
+    {
+        builder.ToTable("totp_trusted_devices");
+        builder.HasKey(d => d.Id).HasName("pk_totp_trusted_devices");
+        builder.Property(d => d.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(d => d.UserId).HasColumnName("user_id");
+        builder.Property(d => d.TenantId).HasColumnName("tenant_id").HasMaxLength(TotpColumnLengths.TenantId).IsRequired();
+        builder.Property(d => d.TokenHash).HasColumnName("token_hash").HasMaxLength(TotpColumnLengths.Sha256Hex).IsRequired();
+        builder.Property(d => d.Name).HasColumnName("name").HasMaxLength(TotpColumnLengths.DeviceName).IsRequired();
+        builder.Property(d => d.UserAgent).HasColumnName("user_agent").HasMaxLength(TotpColumnLengths.UserAgent);
+        builder.Property(d => d.CreatedAt).HasColumnName("created_at");
+        builder.Property(d => d.LastUsedAt).HasColumnName("last_used_at");
+        builder.Property(d => d.ExpiresAt).HasColumnName("expires_at");
+        builder.HasIndex(d => d.TokenHash).IsUnique().HasDatabaseName("ix_totp_trusted_devices_token_hash");
+        builder.HasIndex(d => new { d.UserId, d.ExpiresAt }).HasDatabaseName("ix_totp_trusted_devices_user_id_expires_at");
+        builder.HasOne<TotpEnrollmentRecord>().WithMany().HasForeignKey(d => d.UserId)
+            .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_totp_trusted_devices_totp_enrollments_user_id");
     }
 }

@@ -190,8 +190,9 @@ public sealed class AccountService
 
         if (methods.Count > 0)
         {
+            // The challenge names the session its completion will create: the sessions' primary key makes it single use.
             var expiresAt = now + ChallengeLifetime;
-            var payload = string.Create(CultureInfo.InvariantCulture, $"{user.Id:N}|{expiresAt.ToUnixTimeSeconds()}|{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}");
+            var payload = string.Create(CultureInfo.InvariantCulture, $"{user.Id:N}|{expiresAt.ToUnixTimeSeconds()}|{Guid.CreateVersion7(now):N}");
             var challenge = new SecondFactorChallenge(_protector.Protect(ChallengePurpose, payload), methods, expiresAt);
             await AuditAsync("auth.login.second_factor_required", AuditOutcome.Success, user.Id, tenant, client, string.Join(',', methods), cancellationToken).ConfigureAwait(false);
             return new LoginResult(null, challenge, ToProfile(user));
@@ -206,11 +207,30 @@ public sealed class AccountService
     /// Reads a second-factor challenge issued by <see cref="LoginAsync"/>: the user it is for, if it is genuine and unexpired.
     /// A second-factor provider calls this before checking its factor.
     /// </summary>
-    public Guid? ReadChallenge(string? challengeToken)
+    public Guid? ReadChallenge(string? challengeToken) => TryReadChallenge(challengeToken, out var userId, out _) ? userId : null;
+
+    /// <summary>
+    /// Like <see cref="ReadChallenge"/>, and also <see langword="null"/> when the challenge already completed a login: a
+    /// second-factor provider calls this before checking (and spending) its factor.
+    /// </summary>
+    public async Task<Guid?> ReadUnusedChallengeAsync(string? challengeToken, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(challengeToken) || challengeToken.Length > 4096)
+        if (!TryReadChallenge(challengeToken, out var userId, out var challengeId))
         {
             return null;
+        }
+
+        var used = await _db.Sessions.AsNoTracking().AnyAsync(s => s.Id == challengeId, cancellationToken).ConfigureAwait(false);
+        return used ? null : userId;
+    }
+
+    private bool TryReadChallenge(string? challengeToken, out Guid userId, out Guid challengeId)
+    {
+        userId = Guid.Empty;
+        challengeId = Guid.Empty;
+        if (string.IsNullOrWhiteSpace(challengeToken) || challengeToken.Length > 4096)
+        {
+            return false;
         }
 
         string payload;
@@ -220,40 +240,52 @@ public sealed class AccountService
         }
         catch (SecretProtectionException)
         {
-            return null;
+            return false;
         }
         catch (FormatException)
         {
-            return null;
+            return false;
         }
 
         var parts = payload.Split('|');
-        if (parts.Length != 3 || !Guid.TryParseExact(parts[0], "N", out var userId)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            || DateTimeOffset.FromUnixTimeSeconds(expires) <= _time.GetUtcNow())
-        {
-            return null;
-        }
-
-        return userId;
+        return parts.Length == 3 && Guid.TryParseExact(parts[0], "N", out userId)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            && DateTimeOffset.FromUnixTimeSeconds(expires) > _time.GetUtcNow()
+            && Guid.TryParseExact(parts[2], "N", out challengeId);
     }
 
     /// <summary>
     /// Completes a login whose second factor the caller has just verified: starts the session and returns its tokens.
+    /// A challenge completes one login only: the session it creates has the challenge's id, so of two completions (also
+    /// concurrent, also on two app instances sharing the database) the database's primary key lets exactly one through.
     /// </summary>
-    /// <exception cref="AuthenticationFailedException">The challenge is invalid or expired, or the user can no longer sign in.</exception>
+    /// <exception cref="AuthenticationFailedException">The challenge is invalid, expired or already used, or the user can no longer sign in.</exception>
     public async Task<TokenPair> CompleteSecondFactorAsync(string? challengeToken, string method, ClientInfo client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var userId = ReadChallenge(challengeToken)
-            ?? throw new AuthenticationFailedException("The second-factor challenge is invalid or has expired; sign in again.");
+        if (!TryReadChallenge(challengeToken, out var userId, out var challengeId))
+        {
+            throw new AuthenticationFailedException("The second-factor challenge is invalid or has expired; sign in again.");
+        }
+
         var user = await _db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false);
         if (user is null || user.Status != UserStatus.Active)
         {
             throw new AuthenticationFailedException("The second-factor challenge is invalid or has expired; sign in again.");
         }
 
-        var tokens = await StartSessionAsync(user, client, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        TokenPair tokens;
+        try
+        {
+            tokens = await StartSessionAsync(user, client, _time.GetUtcNow(), cancellationToken, challengeId).ConfigureAwait(false);
+        }
+        catch (DbUpdateException ex)
+        {
+            _db.ChangeTracker.Clear();
+            await AuditAsync("auth.login.challenge_reused", AuditOutcome.Denied, user.Id, user.TenantId, client, "second-factor:" + method, cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException("The second-factor challenge was already used; sign in again.", ex);
+        }
+
         await AuditAsync("auth.login", AuditOutcome.Success, user.Id, user.TenantId, client, "second-factor:" + method, cancellationToken).ConfigureAwait(false);
         return tokens;
     }
@@ -438,6 +470,7 @@ public sealed class AccountService
             cancellationToken).ConfigureAwait(false);
         _sessionCache.InvalidateAll();
         await AuditAsync("auth.password.changed", AuditOutcome.Success, user.Id, user.TenantId, client, null, cancellationToken).ConfigureAwait(false);
+        await NotifyPasswordChangedAsync(user, client, cancellationToken).ConfigureAwait(false);
         return new TokenPair(access.Token, access.ExpiresAt, tokens.refresh, tokens.record.ExpiresAt, session.Id);
     }
 
@@ -472,6 +505,41 @@ public sealed class AccountService
         return true;
     }
 
+    /// <summary>
+    /// Checks the password of a signed-in user before a sensitive operation (such as turning off two-factor
+    /// authentication). A wrong password counts toward the lockout exactly like a failed login; a locked account is refused.
+    /// </summary>
+    /// <exception cref="AuthValidationException">No password was given (field <c>password</c>).</exception>
+    /// <exception cref="AuthenticationFailedException">The password is wrong, the account is locked out or no longer exists.</exception>
+    public async Task VerifyPasswordAsync(Guid userId, string? password, ClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (string.IsNullOrEmpty(password))
+        {
+            throw new AuthValidationException("password", "The password is required.");
+        }
+
+        var user = await _db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false)
+            ?? throw new AuthenticationFailedException("The account no longer exists.");
+        var now = _time.GetUtcNow();
+        if (user.LockoutEndsAt is { } lockedUntil && lockedUntil > now)
+        {
+            await AuditAsync("auth.password.verify", AuditOutcome.Denied, user.Id, user.TenantId, client, "locked-out", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException("The account is temporarily locked after too many failed attempts; try again later.");
+        }
+
+        if (_hasher.Verify(user.PasswordHash, password) == PasswordVerification.Failed)
+        {
+            await RecordFailureAsync(user, now, client, cancellationToken).ConfigureAwait(false);
+            await AuditAsync("auth.password.verify", AuditOutcome.Failure, user.Id, user.TenantId, client, "wrong-password", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException("The password is wrong.");
+        }
+
+        await _db.Users.Where(u => u.Id == user.Id && u.FailedLoginCount != 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLoginCount, 0), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
     /// <summary>Records the time a second factor was verified in <paramref name="sessionId"/> (step-up verification).</summary>
     public async Task<bool> MarkSecondFactorVerifiedAsync(Guid userId, Guid sessionId, CancellationToken cancellationToken = default)
     {
@@ -498,13 +566,13 @@ public sealed class AccountService
         return tenant;
     }
 
-    private async Task<TokenPair> StartSessionAsync(UserRecord user, ClientInfo client, DateTimeOffset? secondFactorAt, CancellationToken cancellationToken)
+    private async Task<TokenPair> StartSessionAsync(UserRecord user, ClientInfo client, DateTimeOffset? secondFactorAt, CancellationToken cancellationToken, Guid? sessionId = null)
     {
         var now = _time.GetUtcNow();
         var device = Sessions.UserAgentParser.Parse(client.UserAgent);
         var session = new SessionRecord
         {
-            Id = Guid.CreateVersion7(now),
+            Id = sessionId ?? Guid.CreateVersion7(now),
             UserId = user.Id,
             TenantId = user.TenantId,
             CreatedAt = now,
@@ -530,6 +598,23 @@ public sealed class AccountService
             new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, secondFactorAt),
             cancellationToken).ConfigureAwait(false);
         return new TokenPair(access.Token, access.ExpiresAt, refresh, record.ExpiresAt, session.Id);
+    }
+
+    private async Task NotifyPasswordChangedAsync(UserRecord user, ClientInfo client, CancellationToken cancellationToken)
+    {
+        foreach (var factor in _secondFactors)
+        {
+            try
+            {
+                await factor.OnPasswordChangedAsync(user.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The password change has committed; a provider's failure must not turn it into an error answer.
+                await AuditAsync("auth.password.changed.second_factor_hook_failed", AuditOutcome.Failure, user.Id, user.TenantId, client,
+                    factor.Name + ": " + ex.GetType().Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task RecordFailureAsync(UserRecord user, DateTimeOffset now, ClientInfo client, CancellationToken cancellationToken)

@@ -15,4 +15,14 @@ public interface ISecondFactorProvider
     /// <param name="deviceToken">The caller's remembered-device token, if any: a trusted device may skip the factor.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     ValueTask<bool> IsRequiredAsync(Guid userId, string? deviceToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called by <c>AccountService</c> after a password change of <paramref name="userId"/> has committed, so the
+    /// provider can forget what the old password let the user set up (Foundation.Auth.Totp revokes the trusted devices).
+    /// The default does nothing. An exception does not undo the password change: it is audited as
+    /// <c>auth.password.changed.second_factor_hook_failed</c>.
+    /// </summary>
+    /// <param name="userId">The user whose password changed.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    ValueTask OnPasswordChangedAsync(Guid userId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

@@ -13,7 +13,10 @@ public sealed record RegisterBody(string? Email, string? Password, string? Tenan
 /// <param name="Email">The email.</param>
 /// <param name="Password">The password.</param>
 /// <param name="Tenant">The tenant; omitted for the default tenant.</param>
-/// <param name="DeviceToken">A remembered-device token, if the client has one.</param>
+/// <param name="DeviceToken">
+/// A remembered-device token (from <c>POST /api/v1/totp/verify</c> with <c>rememberDevice</c>), if the client has one: a
+/// trusted device skips the second factor. The <c>X-Device-Token</c> header is accepted instead.
+/// </param>
 public sealed record LoginBody(string? Email, string? Password, string? Tenant, string? DeviceToken);
 
 /// <summary><c>POST /api/v1/auth/refresh</c>.</summary>

@@ -50,7 +50,7 @@ internal static class AuthEndpoints
 
         auth.MapPost("/login", async (LoginBody body, AccountService accounts, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
-            var result = await accounts.LoginAsync(new LoginRequest(body.Email, body.Password, body.Tenant, body.DeviceToken), Client(http), ct).ConfigureAwait(false);
+            var result = await accounts.LoginAsync(new LoginRequest(body.Email, body.Password, body.Tenant, DeviceToken(body, http)), Client(http), ct).ConfigureAwait(false);
             return result.Challenge is { } challenge
                 ? Results.Ok(new SecondFactorResponse(challenge.ChallengeToken, challenge.Methods, challenge.ExpiresAt))
                 : Results.Ok(TokenResponse.From(result.Tokens!, time.GetUtcNow()));
@@ -115,6 +115,23 @@ internal static class AuthEndpoints
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .RequireAuthorization();
+    }
+
+    /// <summary>The header a client may send its remembered-device token in, instead of the login body's <c>deviceToken</c>.</summary>
+    internal const string DeviceTokenHeader = "X-Device-Token";
+
+    /// <summary>The device token: the body's <c>deviceToken</c> (primary), else the <c>X-Device-Token</c> header; both, different, is a 400.</summary>
+    internal static string? DeviceToken(LoginBody body, HttpContext http)
+    {
+        var header = http.Request.Headers[DeviceTokenHeader].ToString();
+        var fromHeader = string.IsNullOrWhiteSpace(header) ? null : header.Trim();
+        var fromBody = string.IsNullOrWhiteSpace(body.DeviceToken) ? null : body.DeviceToken.Trim();
+        if (fromBody is not null && fromHeader is not null && !string.Equals(fromBody, fromHeader, StringComparison.Ordinal))
+        {
+            throw new AuthValidationException("deviceToken", "Send the device token once: in the body's deviceToken or in the X-Device-Token header, not two different ones.");
+        }
+
+        return fromBody ?? fromHeader;
     }
 
     internal static ClientInfo Client(HttpContext http) => new(

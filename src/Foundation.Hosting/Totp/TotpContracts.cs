@@ -11,7 +11,9 @@ public sealed record TotpCodeBody(string? Code);
 /// <param name="ChallengeToken">The challenge token of the login answer; omitted for a step-up verification of a signed-in user.</param>
 /// <param name="Code">A code from the authenticator app.</param>
 /// <param name="RecoveryCode">A recovery code, instead of <paramref name="Code"/>.</param>
-public sealed record TotpVerifyBody(string? ChallengeToken, string? Code, string? RecoveryCode);
+/// <param name="RememberDevice">With <paramref name="ChallengeToken"/>: trust this device, so logins from it skip the code (the answer carries a <c>deviceToken</c>).</param>
+/// <param name="DeviceName">A name for the remembered device (at most 100 characters); by default one derived from the User-Agent.</param>
+public sealed record TotpVerifyBody(string? ChallengeToken, string? Code, string? RecoveryCode, bool? RememberDevice = null, string? DeviceName = null);
 
 /// <summary><c>POST /api/v1/totp/disable</c>.</summary>
 /// <param name="Code">A code from the authenticator app.</param>
@@ -41,8 +43,28 @@ public sealed record TotpStepUpResponse(bool Verified, int RecoveryCodesLeft, bo
 /// <param name="Since">When it was enabled.</param>
 /// <param name="RecoveryCodesLeft">How many unused recovery codes are left.</param>
 /// <param name="RecoveryCodesLow">Whether the user should generate new recovery codes (2 or fewer left).</param>
-/// <param name="TrustedDevices">The remembered devices; trusted devices are not built yet, so always empty.</param>
-public sealed record TotpStatusResponse(bool Enabled, DateTimeOffset? Since, int RecoveryCodesLeft, bool RecoveryCodesLow, IReadOnlyList<object> TrustedDevices);
+/// <param name="TrustedDevices">The unexpired remembered devices, oldest first (never their tokens).</param>
+public sealed record TotpStatusResponse(bool Enabled, DateTimeOffset? Since, int RecoveryCodesLeft, bool RecoveryCodesLow, IReadOnlyList<TotpTrustedDeviceResponse> TrustedDevices);
+
+/// <summary>A trusted device in <c>GET /api/v1/totp/status</c>.</summary>
+/// <param name="Id">The id, for <c>DELETE /api/v1/totp/trusted-devices/{id}</c>.</param>
+/// <param name="Name">The device's name.</param>
+/// <param name="CreatedAt">When it was trusted.</param>
+/// <param name="LastUsedAt">When a login from it last skipped the code.</param>
+/// <param name="ExpiresAt">When the trust ends.</param>
+public sealed record TotpTrustedDeviceResponse(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Copies <paramref name="device"/>.</summary>
+    public static TotpTrustedDeviceResponse From(Foundation.Auth.Totp.TotpTrustedDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new TotpTrustedDeviceResponse(device.Id, device.Name, device.CreatedAt, device.LastUsedAt, device.ExpiresAt);
+    }
+}
+
+/// <summary>The answer of <c>DELETE /api/v1/totp/trusted-devices</c>.</summary>
+/// <param name="Revoked">How many devices were revoked.</param>
+public sealed record TotpTrustedDevicesRevokedResponse(int Revoked);
 
 /// <summary>The answer of a login completed with TOTP: the tokens, and how many recovery codes are left.</summary>
 public sealed record TotpTokenResponse
@@ -73,6 +95,21 @@ public sealed record TotpTokenResponse
 
     /// <summary>Whether the user should generate new recovery codes (2 or fewer left).</summary>
     public required bool RecoveryCodesLow { get; init; }
+
+    /// <summary>
+    /// With <c>rememberDevice</c>: the device token, shown this once. Send it at login (<c>deviceToken</c>) to skip the
+    /// code on this device. Absent otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceToken { get; init; }
+
+    /// <summary>With <c>rememberDevice</c>: the remembered device's id.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? DeviceId { get; init; }
+
+    /// <summary>With <c>rememberDevice</c>: when the device token stops working.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? DeviceTokenExpiresAt { get; init; }
 
     /// <summary>Adds the recovery-code counts to <paramref name="tokens"/>.</summary>
     public static TotpTokenResponse From(TokenResponse tokens, int recoveryCodesLeft, bool recoveryCodesLow)

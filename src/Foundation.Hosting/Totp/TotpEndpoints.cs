@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Foundation.Auth;
 using Foundation.Auth.Accounts;
-using Foundation.Auth.Passwords;
+using Foundation.Auth.Tokens;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Totp;
 using Foundation.Hosting.Auth;
@@ -87,23 +87,40 @@ internal static class TotpEndpoints
 
         totp.MapPost("/verify", async (TotpVerifyBody body, ClaimsPrincipal user, TotpService service, AccountService accounts, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
+            // Bad input is refused before any code is checked, so nothing changes.
+            var deviceName = TotpService.ValidateDeviceName(body.DeviceName);
+            var remember = body.RememberDevice == true;
             if (body.ChallengeToken is not null)
             {
-                var challengedUser = accounts.ReadChallenge(body.ChallengeToken)
-                    ?? throw new AuthenticationFailedException("The second-factor challenge is invalid or has expired; sign in again.");
+                // A challenge that already completed a login is refused before the code is spent.
+                var challengedUser = await accounts.ReadUnusedChallengeAsync(body.ChallengeToken, ct).ConfigureAwait(false)
+                    ?? throw new AuthenticationFailedException("The second-factor challenge is invalid, has expired or was already used; sign in again.");
                 var result = await service.VerifyAsync(challengedUser, body.Code, body.RecoveryCode, ct).ConfigureAwait(false);
                 if (!result.Accepted)
                 {
                     return RefusedAtLogin(http, result);
                 }
 
-                var tokens = await accounts.CompleteSecondFactorAsync(body.ChallengeToken, TotpSecondFactorProvider.FactorName, AuthEndpoints.Client(http), ct).ConfigureAwait(false);
-                return Results.Ok(TotpTokenResponse.From(TokenResponse.From(tokens, time.GetUtcNow()), result.RecoveryCodesLeft, result.RecoveryCodesLow));
+                var client = AuthEndpoints.Client(http);
+                var tokens = await accounts.CompleteSecondFactorAsync(body.ChallengeToken, TotpSecondFactorProvider.FactorName, client, ct).ConfigureAwait(false);
+                var answer = TotpTokenResponse.From(TokenResponse.From(tokens, time.GetUtcNow()), result.RecoveryCodesLeft, result.RecoveryCodesLow);
+                if (remember)
+                {
+                    var grant = await service.TrustDeviceAsync(challengedUser, deviceName, client.UserAgent, ct).ConfigureAwait(false);
+                    answer = answer with { DeviceToken = grant.Token, DeviceId = grant.Device.Id, DeviceTokenExpiresAt = grant.Device.ExpiresAt };
+                }
+
+                return Results.Ok(answer);
             }
 
             if (user.Identity?.IsAuthenticated != true)
             {
                 throw new AuthenticationFailedException("Send the challengeToken of the login answer, or sign in for a step-up verification.");
+            }
+
+            if (remember)
+            {
+                throw new AuthValidationException("rememberDevice", "A device can be remembered only when completing a login (with challengeToken), not in a step-up verification.");
             }
 
             if (!AuthEndpoints.TryGetSession(user, out var userId, out var sessionId))
@@ -126,7 +143,7 @@ internal static class TotpEndpoints
 
             return Results.Ok(new TotpStepUpResponse(true, stepUp.RecoveryCodesLeft, stepUp.RecoveryCodesLow));
         })
-        .WithSummary("Checks a code or a recovery code: with challengeToken it completes the login and answers the tokens; signed in, it is a step-up verification.")
+        .WithSummary("Checks a code or a recovery code: with challengeToken it completes the login and answers the tokens (and a deviceToken with rememberDevice); signed in, it is a step-up verification.")
         .Produces<TotpTokenResponse>()
         .Produces<TotpStepUpResponse>()
         .ProducesValidationProblem()
@@ -135,7 +152,7 @@ internal static class TotpEndpoints
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
         .AllowAnonymous();
 
-        totp.MapPost("/disable", async (TotpDisableBody body, ClaimsPrincipal user, TotpService service, AuthDbContext db, IPasswordHasher hasher, CancellationToken ct) =>
+        totp.MapPost("/disable", async (TotpDisableBody body, ClaimsPrincipal user, TotpService service, AccountService accounts, HttpContext http, CancellationToken ct) =>
         {
             if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
             {
@@ -147,16 +164,12 @@ internal static class TotpEndpoints
                 throw new AuthValidationException("password", "The password is required to turn off two-factor authentication.");
             }
 
-            var hash = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.PasswordHash).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            if (hash is null || hasher.Verify(hash, body.Password) == PasswordVerification.Failed)
-            {
-                throw new AuthenticationFailedException("The password is wrong.");
-            }
-
+            // A wrong password counts toward the account lockout, like a failed login.
+            await accounts.VerifyPasswordAsync(userId, body.Password, AuthEndpoints.Client(http), ct).ConfigureAwait(false);
             await service.DisableAsync(userId, body.Code, body.RecoveryCode, ct).ConfigureAwait(false);
             return Results.NoContent();
         })
-        .WithSummary("Turns TOTP off after checking the password and a code or recovery code; the recovery codes die.")
+        .WithSummary("Turns TOTP off after checking the password (wrong ones count toward the lockout) and a code or recovery code; the recovery codes and trusted devices die.")
         .Produces(StatusCodes.Status204NoContent)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -172,10 +185,52 @@ internal static class TotpEndpoints
             }
 
             var status = await service.GetStatusAsync(userId, ct).ConfigureAwait(false);
-            return Results.Ok(new TotpStatusResponse(status.Enabled, status.EnabledSince, status.RecoveryCodesLeft, status.RecoveryCodesLow, []));
+            var devices = await service.ListTrustedDevicesAsync(userId, ct).ConfigureAwait(false);
+            return Results.Ok(new TotpStatusResponse(
+                status.Enabled, status.EnabledSince, status.RecoveryCodesLeft, status.RecoveryCodesLow, [.. devices.Select(TotpTrustedDeviceResponse.From)]));
         })
-        .WithSummary("The signed-in user's two-factor state. Trusted devices are not built yet: the list is always empty.")
+        .WithSummary("The signed-in user's two-factor state, with the trusted devices.")
         .Produces<TotpStatusResponse>()
+        .RequireAuthorization();
+
+        totp.MapDelete("/trusted-devices/{id}", async (string id, ClaimsPrincipal user, TotpService service, CancellationToken ct) =>
+        {
+            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
+            {
+                return AuthEndpoints.SessionRequired();
+            }
+
+            if (!Guid.TryParse(id, out var deviceId))
+            {
+                throw new AuthValidationException("id", "The device id must be a GUID, as listed by GET /api/v1/totp/status.");
+            }
+
+            var tenant = user.FindFirstValue(AuthClaims.Tenant) ?? string.Empty;
+            return await service.RevokeTrustedDeviceAsync(userId, tenant, deviceId, ct).ConfigureAwait(false)
+                ? Results.NoContent()
+                : Results.Problem(
+                    statusCode: StatusCodes.Status404NotFound,
+                    title: "No such trusted device",
+                    detail: "You have no trusted device with this id (it was revoked, expired or never existed); GET /api/v1/totp/status lists them.");
+        })
+        .WithSummary("Revokes one trusted device: logins from it need the code again.")
+        .Produces(StatusCodes.Status204NoContent)
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .RequireAuthorization();
+
+        totp.MapDelete("/trusted-devices", async (ClaimsPrincipal user, TotpService service, CancellationToken ct) =>
+        {
+            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
+            {
+                return AuthEndpoints.SessionRequired();
+            }
+
+            var revoked = await service.RevokeTrustedDevicesAsync(userId, "requested", ct).ConfigureAwait(false);
+            return Results.Ok(new TotpTrustedDevicesRevokedResponse(revoked));
+        })
+        .WithSummary("Revokes every trusted device of the signed-in user.")
+        .Produces<TotpTrustedDevicesRevokedResponse>()
         .RequireAuthorization();
 
         totp.MapPost("/backup-codes", async (TotpCodeBody body, ClaimsPrincipal user, TotpService service, CancellationToken ct) =>

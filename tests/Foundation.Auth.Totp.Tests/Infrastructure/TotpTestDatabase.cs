@@ -56,9 +56,12 @@ public abstract class TotpTestDatabase : IAsyncLifetime
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<IAuditEventWriter>(audit ?? new RecordingAuditEventWriter());
         services.AddSingleton<ISecretProtector>(Protector);
-        services.AddFoundationTotp(new ConfigurationBuilder().Build(), configure).UseDbContext(Configure);
+        UseStore(services.AddFoundationTotp(new ConfigurationBuilder().Build(), configure));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
+
+    /// <summary>Points the TOTP services at this database.</summary>
+    protected virtual void UseStore(TotpBuilder builder) => builder.UseDbContext(Configure);
 }
 
 public sealed class SqliteTestDatabase : TotpTestDatabase
@@ -83,6 +86,36 @@ public sealed class SqliteTestDatabase : TotpTestDatabase
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// The store of <c>UseInMemoryStore(name)</c>: the fixture holds the named in-memory database open for the test class,
+/// and every service provider it builds joins it by name, as two app instances would share a database file.
+/// </summary>
+public sealed class InMemoryTestDatabase : TotpTestDatabase
+{
+    private readonly string _name = "foundation-totp-test-" + Guid.NewGuid().ToString("N");
+    private TotpInMemoryDatabase? _database;
+
+    public override string Provider => "sqlite-memory";
+
+    public override string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("The in-memory database is not created yet.");
+
+    public override void Configure(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
+
+    public override Task CreateAsync()
+    {
+        _database = new TotpInMemoryDatabase(_name);
+        return Task.CompletedTask;
+    }
+
+    public override Task DropAsync()
+    {
+        _database?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    protected override void UseStore(TotpBuilder builder) => builder.UseInMemoryStore(_name);
 }
 
 public sealed class PostgresTestDatabase : TotpTestDatabase

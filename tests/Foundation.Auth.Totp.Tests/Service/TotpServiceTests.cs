@@ -269,3 +269,5 @@ public abstract partial class TotpServiceTests<TDatabase> : IClassFixture<TDatab
 public sealed class TotpServiceSqliteTests(SqliteTestDatabase database) : TotpServiceTests<SqliteTestDatabase>(database);
 
 public sealed class TotpServicePostgresTests(PostgresTestDatabase database) : TotpServiceTests<PostgresTestDatabase>(database);
+
+public sealed class TotpServiceInMemoryTests(InMemoryTestDatabase database) : TotpServiceTests<InMemoryTestDatabase>(database);

@@ -13,14 +13,14 @@ public abstract class TotpSchemaTests<TDatabase> : IClassFixture<TDatabase>
 
     protected TDatabase Database { get; }
 
-    private bool IsSqlite => Database.Provider == "sqlite";
+    private bool IsSqlite => Database.Provider.StartsWith("sqlite", StringComparison.Ordinal);
 
     [Fact]
     public async Task Migrated_schema_has_every_table_column_type_and_nullability_of_the_model()
     {
         await using var db = Database.CreateContext();
         var entityTypes = db.Model.GetEntityTypes().ToList();
-        entityTypes.Count.ShouldBe(2);
+        entityTypes.Select(e => e.GetTableName()).Order(StringComparer.Ordinal).ShouldBe(["totp_enrollments", "totp_recovery_codes", "totp_trusted_devices"]);
         foreach (var entityType in entityTypes)
         {
             var table = entityType.GetTableName()!;
@@ -74,9 +74,14 @@ public abstract class TotpSchemaTests<TDatabase> : IClassFixture<TDatabase>
             EnabledAt = t0.AddMinutes(1), LastUsedTimeStep = 59_000_000_123, FailedCount = 3, FailureWindowStartedAt = t0.AddSeconds(7), BlockedUntil = t0.AddMinutes(15),
         };
         var code = new TotpRecoveryCodeRecord { Id = Guid.CreateVersion7(), UserId = enrollment.UserId, CodeHash = new string('a', 64), UsedAt = t0.AddHours(1) };
+        var device = new TotpTrustedDeviceRecord
+        {
+            Id = Guid.CreateVersion7(), UserId = enrollment.UserId, TenantId = "t1", TokenHash = new string('b', 64), Name = new string('n', 100),
+            UserAgent = new string('u', 512), CreatedAt = t0.AddMinutes(2), LastUsedAt = t0.AddDays(3), ExpiresAt = t0.AddDays(30),
+        };
         await using (var db = Database.CreateContext())
         {
-            db.AddRange(enrollment, code);
+            db.AddRange(enrollment, code, device);
             await db.SaveChangesAsync();
         }
 
@@ -84,10 +89,47 @@ public abstract class TotpSchemaTests<TDatabase> : IClassFixture<TDatabase>
         {
             (await db.Enrollments.SingleAsync(e => e.UserId == enrollment.UserId)).ShouldBeEquivalentTo(enrollment);
             (await db.RecoveryCodes.SingleAsync(c => c.Id == code.Id)).ShouldBeEquivalentTo(code);
+            (await db.TrustedDevices.SingleAsync(d => d.Id == device.Id)).ShouldBeEquivalentTo(device);
             var rows = await DbQuery.RowsAsync(db, "SELECT status, algorithm FROM totp_enrollments WHERE tenant_id = 't1'");
             rows.Single().ShouldBe(["enabled", "Sha512"]);
             await db.Enrollments.Where(e => e.UserId == enrollment.UserId).ExecuteDeleteAsync();
             (await db.RecoveryCodes.CountAsync(c => c.Id == code.Id)).ShouldBe(0);
+            (await db.TrustedDevices.CountAsync(d => d.Id == device.Id)).ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public async Task A_device_token_hash_is_unique_and_a_device_needs_an_enrolment()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+        var user = Guid.CreateVersion7();
+        TotpTrustedDeviceRecord Device(Guid owner) => new()
+        {
+            Id = Guid.CreateVersion7(), UserId = owner, TenantId = "t1", TokenHash = new string('c', 64), Name = "d", CreatedAt = t0, ExpiresAt = t0.AddDays(1),
+        };
+
+        await using (var db = Database.CreateContext())
+        {
+            db.Add(Device(Guid.CreateVersion7()));
+            await Should.ThrowAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        }
+
+        await using (var db = Database.CreateContext())
+        {
+            db.Add(new TotpEnrollmentRecord { UserId = user, TenantId = "t1", ProtectedSecret = "p", Status = TotpEnrollmentStatus.Enabled, CreatedAt = t0, Digits = 6, PeriodSeconds = 30 });
+            db.Add(Device(user));
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = Database.CreateContext())
+        {
+            db.Add(Device(user));
+            await Should.ThrowAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        }
+
+        await using (var db = Database.CreateContext())
+        {
+            await db.Enrollments.Where(e => e.UserId == user).ExecuteDeleteAsync();
         }
     }
 
@@ -124,3 +166,5 @@ public abstract class TotpSchemaTests<TDatabase> : IClassFixture<TDatabase>
 public sealed class TotpSchemaSqliteTests(SqliteTestDatabase database) : TotpSchemaTests<SqliteTestDatabase>(database);
 
 public sealed class TotpSchemaPostgresTests(PostgresTestDatabase database) : TotpSchemaTests<PostgresTestDatabase>(database);
+
+public sealed class TotpSchemaInMemoryTests(InMemoryTestDatabase database) : TotpSchemaTests<InMemoryTestDatabase>(database);
