@@ -40,4 +40,11 @@ public sealed class TotpOptions
 
     /// <summary>How many recovery codes an enrolment gets: 1 to 50. Default 10.</summary>
     public int RecoveryCodeCount { get; set; } = 10;
+
+    /// <summary>
+    /// Roles whose holders must have TOTP enabled (for example <c>owner</c> and <c>admin</c>); with Foundation.Hosting,
+    /// such a user without it gets 403 on protected endpoints until enrolled. A built-in role also covers the roles above
+    /// it (<c>admin</c> covers <c>owner</c>). Default none.
+    /// </summary>
+    public IList<string> RequiredForRoles { get; set; } = [];
 }

@@ -33,7 +33,21 @@ internal sealed class TotpOptionsValidator : IValidateOptions<TotpOptions>
         Range(failures, "FailureWindowMinutes", options.FailureWindowMinutes, 1, 1440);
         Range(failures, "BlockMinutes", options.BlockMinutes, 1, 1440);
         Range(failures, "RecoveryCodeCount", options.RecoveryCodeCount, 1, 50);
+        RequiredRoles(failures, options.RequiredForRoles);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Roles are stored lower-case and space-separated: a name with white space could never be held.</summary>
+    private static void RequiredRoles(List<string> failures, IList<string>? roles)
+    {
+        for (var i = 0; i < (roles?.Count ?? 0); i++)
+        {
+            var role = roles![i];
+            if (string.IsNullOrWhiteSpace(role) || role.Length > 64 || role.Any(char.IsWhiteSpace) || role.Any(char.IsControl))
+            {
+                failures.Add(Invariant($"{Section}:RequiredForRoles:{i} is '{role}'; a role name is 1 to 64 characters without white space (for example 'owner' or 'admin')."));
+            }
+        }
     }
 
     private static void Range(List<string> failures, string key, int value, int min, int max)
