@@ -1,4 +1,5 @@
 using System.Globalization;
+using Foundation.Auth;
 using Foundation.Auth.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -13,9 +14,10 @@ internal static class SecondFactorProblems
     public const string StepUpRequiredReason = "second_factor_step_up_required";
     public const string SetupPath = "/api/v1/totp/setup";
     public const string VerifyPath = "/api/v1/totp/verify";
+    public const string EnablePath = "/api/v1/totp/enable";
     private const string ForbiddenType = "https://tools.ietf.org/html/rfc9110#section-15.5.4";
 
-    /// <summary>A user holding <paramref name="role"/> (one of RequiredForRoles) has no TOTP enabled.</summary>
+    /// <summary>A user holding <paramref name="role"/> (one of RequiredForRoles, directly or by a higher role) has no TOTP enabled.</summary>
     public static Task WriteEnrolmentRequiredAsync(HttpContext context, string role)
     {
         var setup = context.Request.PathBase.Add(SetupPath).Value!;
@@ -26,7 +28,7 @@ internal static class SecondFactorProblems
             Title = "Two-factor authentication required",
             Detail = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Your role '{role}' requires two-factor authentication. Enrol an authenticator app: POST {setup}, then confirm with a code from the app at POST {context.Request.PathBase.Add("/api/v1/totp/enable").Value}; then retry."),
+                $"Accounts with the role '{role}'{(Roles.Rank(role) > 0 ? " or a role above it" : string.Empty)} must use two-factor authentication. Enrol an authenticator app: POST {setup}, then confirm with a code from the app at POST {context.Request.PathBase.Add(EnablePath).Value}; then retry."),
         };
         problem.Extensions["reason"] = EnrolmentRequiredReason;
         problem.Extensions["enrolUrl"] = setup;

@@ -291,7 +291,9 @@ internal static class SecondFactorScenarios
         problem.Text("role").ShouldBe("admin");
         problem.Text("type").ShouldBe("https://tools.ietf.org/html/rfc9110#section-15.5.4");
         problem.Text("title").ShouldBe("Two-factor authentication required");
-        problem.Text("detail").ShouldContain("POST /api/v1/totp/setup");
+        problem.Text("detail").ShouldBe(
+            "Accounts with the role 'admin' or a role above it must use two-factor authentication. Enrol an authenticator app: "
+            + "POST /api/v1/totp/setup, then confirm with a code from the app at POST /api/v1/totp/enable; then retry.");
         problem.Text("requestId").ShouldNotBeEmpty();
         (await host.StatusAsync(client, HttpMethod.Get, "/api/v1/sample/secure-report", owner)).ShouldBe(HttpStatusCode.Forbidden);
         (await host.ProblemAsync(client, "/api/v1/sample/secure-report", owner, 403)).Text("reason").ShouldBe("second_factor_enrolment_required", "enrolment comes before a step-up");
