@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Foundation.Auth.Authorization;
 using Foundation.Callers;
 
 namespace Foundation.Sample.Web;
@@ -24,6 +26,17 @@ internal static class SampleApi
         .WithSummary("Greets the caller and echoes the request id.")
         .Produces<HelloResponse>()
         .ProducesValidationProblem();
+
+        // Admins (and owners) only, and only with a second factor verified in the last 10 minutes: a login completed
+        // with a code, or a step-up with POST /api/v1/totp/verify. Otherwise 403 second_factor_step_up_required.
+        api.MapGet("/sample/secure-report", (ClaimsPrincipal user, TimeProvider time) =>
+            Results.Ok(new SecureReportResponse(time.GetUtcNow(), user.GetSecondFactorVerifiedAt(), ["invoices: 42", "refunds: 3"])))
+        .WithName("SecureReport")
+        .WithSummary("A report for admins that needs a second factor verified within the last 10 minutes.")
+        .Produces<SecureReportResponse>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .RequireAuthorization(RolePolicies.Admin)
+        .RequireSecondFactor(TimeSpan.FromMinutes(10));
     }
 }
 
@@ -31,3 +44,9 @@ internal static class SampleApi
 /// <param name="Message">The greeting.</param>
 /// <param name="RequestId">The correlation id of the request (also in the X-Request-ID header).</param>
 internal sealed record HelloResponse(string Message, string? RequestId);
+
+/// <summary>The answer of <c>GET /api/v1/sample/secure-report</c>.</summary>
+/// <param name="GeneratedAt">When the report was made.</param>
+/// <param name="SecondFactorVerifiedAt">When the caller last verified a second factor in this session.</param>
+/// <param name="Lines">The report.</param>
+internal sealed record SecureReportResponse(DateTimeOffset GeneratedAt, DateTimeOffset? SecondFactorVerifiedAt, IReadOnlyList<string> Lines);

@@ -49,4 +49,11 @@ public sealed class TotpOptions
 
     /// <summary>How many trusted devices a user keeps: 1 to 100; trusting one more forgets the oldest. Default 10.</summary>
     public int MaxTrustedDevicesPerUser { get; set; } = 10;
+
+    /// <summary>
+    /// Roles whose holders must have TOTP enabled (for example <c>owner</c> and <c>admin</c>); with Foundation.Hosting,
+    /// such a user without it gets 403 on protected endpoints until enrolled. A built-in role also covers the roles above
+    /// it (<c>admin</c> covers <c>owner</c>). Default none.
+    /// </summary>
+    public IList<string> RequiredForRoles { get; set; } = [];
 }

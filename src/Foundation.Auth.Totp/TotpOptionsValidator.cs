@@ -38,7 +38,21 @@ internal sealed class TotpOptionsValidator : IValidateOptions<TotpOptions>
         {
             failures.Add(Invariant($"{Section}:TrustedDeviceLifetime is {options.TrustedDeviceLifetime}; it must be 00:01:00 (one minute) to 365.00:00:00 (365 days)."));
         }
+        RequiredRoles(failures, options.RequiredForRoles);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Roles are stored lower-case and space-separated: a name with white space could never be held.</summary>
+    private static void RequiredRoles(List<string> failures, IList<string>? roles)
+    {
+        for (var i = 0; i < (roles?.Count ?? 0); i++)
+        {
+            var role = roles![i];
+            if (string.IsNullOrWhiteSpace(role) || role.Length > 64 || role.Any(char.IsWhiteSpace) || role.Any(char.IsControl))
+            {
+                failures.Add(Invariant($"{Section}:RequiredForRoles:{i} is '{role}'; a role name is 1 to 64 characters without white space (for example 'owner' or 'admin')."));
+            }
+        }
     }
 
     private static void Range(List<string> failures, string key, int value, int min, int max)

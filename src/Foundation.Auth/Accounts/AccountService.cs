@@ -547,6 +547,9 @@ public sealed class AccountService
         var changed = await _db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.SecondFactorVerifiedAt, now), cancellationToken)
             .ConfigureAwait(false);
+
+        // The next request of this session must see the step-up (amr_2fa_at comes from the session), not a 5 s old read.
+        _sessionCache.Invalidate(sessionId);
         return changed > 0;
     }
 

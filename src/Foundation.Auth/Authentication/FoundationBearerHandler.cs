@@ -173,8 +173,28 @@ public sealed partial class FoundationBearerHandler : AuthenticationHandler<Foun
 
         var check = await validator.ValidateAsync(userId, sessionId, stamp, Context.RequestAborted).ConfigureAwait(false);
         return check.Succeeded
-            ? Success(principal)
+            ? Success(WithSessionSecondFactor(principal, check.Principal!))
             : Refuse(InvalidToken, "session_rejected", check.Failure ?? "The session of this access token is no longer valid.");
+    }
+
+    /// <summary>
+    /// A step-up verification changes the session's second-factor time within a token's lifetime: the session's value
+    /// (read by the validator) replaces the token's, so a step-up counts on the next request instead of the next refresh.
+    /// </summary>
+    private static ClaimsPrincipal WithSessionSecondFactor(ClaimsPrincipal token, ClaimsPrincipal session)
+    {
+        if (session.FindFirst(AuthClaims.SecondFactorTime) is not { } current || token.Identity is not ClaimsIdentity identity)
+        {
+            return token;
+        }
+
+        foreach (var stale in identity.FindAll(AuthClaims.SecondFactorTime).ToList())
+        {
+            identity.TryRemoveClaim(stale);
+        }
+
+        identity.AddClaim(new Claim(AuthClaims.SecondFactorTime, current.Value, current.ValueType));
+        return token;
     }
 
     private AuthenticateResult Success(ClaimsPrincipal principal) =>

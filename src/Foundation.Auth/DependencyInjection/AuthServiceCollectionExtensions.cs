@@ -1,7 +1,9 @@
 using Foundation.Auth;
 using Foundation.Auth.Authorization;
 using Foundation.Auth.Internal;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +50,7 @@ public static class AuthServiceCollectionExtensions
         AuthRegistration.AddStores(services);
         AuthRegistration.AddAccounts(services);
         services.AddAuthorizationCore(o => o.AddFoundationRolePolicies());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, SecondFactorRequirementHandler>());
         return new AuthBuilder(services);
     }
 }

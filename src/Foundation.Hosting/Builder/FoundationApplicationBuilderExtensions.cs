@@ -1,5 +1,6 @@
 using Foundation.Hosting;
 using Foundation.Hosting.Auth;
+using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Correlation;
 using Foundation.Hosting.Health;
 using Foundation.Hosting.Metrics;
@@ -20,7 +21,8 @@ public static class FoundationApplicationBuilderExtensions
     /// Adds Foundation's middleware, in this order: forwarded headers (only from trusted proxies), request
     /// correlation, security headers, the exception handler (RFC 9457 problems), status-code problems, HSTS
     /// and HTTPS redirection (outside Development), CORS, the rate limiter, authentication (the <c>Bearer</c> scheme
-    /// of Foundation.Auth) and authorization. Call it before your own endpoints' middleware.
+    /// of Foundation.Auth), the "2FA required for roles" check (<c>Foundation:Auth:Totp:RequiredForRoles</c>) and
+    /// authorization. Call it before your own endpoints' middleware.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddFoundation</c> was not called.</exception>
     public static IApplicationBuilder UseFoundation(this IApplicationBuilder app)
@@ -75,6 +77,9 @@ public static class FoundationApplicationBuilderExtensions
         }
 
         app.UseAuthentication();
+
+        // Before authorization: a caller who must enrol in 2FA first hears that, not a step-up or role refusal.
+        app.UseMiddleware<SecondFactorEnrolmentMiddleware>();
         app.UseAuthorization();
         return app;
     }
@@ -102,10 +107,14 @@ public static class FoundationApplicationBuilderExtensions
         }).DisableRateLimiting().WithDisplayName("Foundation readiness");
 
         MetricsRegistration.MapFoundationMetrics(endpoints);
-        AuthEndpoints.MapAuthEndpoints(endpoints);
-        AccountEndpoints.MapSessionEndpoints(endpoints);
-        AccountEndpoints.MapApiKeyEndpoints(endpoints);
-        Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(endpoints);
+
+        // One group without a prefix around the packages' endpoints, so the 2FA-enrolment exemptions can be tagged.
+        var packages = endpoints.MapGroup(string.Empty);
+        AuthEndpoints.MapAuthEndpoints(packages);
+        AccountEndpoints.MapSessionEndpoints(packages);
+        AccountEndpoints.MapApiKeyEndpoints(packages);
+        Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(packages);
+        FoundationSecondFactorRoutes.Apply(packages);
         return endpoints;
     }
 

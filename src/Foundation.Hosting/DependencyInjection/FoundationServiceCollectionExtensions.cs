@@ -1,6 +1,7 @@
 using System.Net;
 using Foundation.Callers;
 using Foundation.Hosting;
+using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Callers;
 using Foundation.Hosting.Errors;
 using Foundation.Hosting.Health;
@@ -10,6 +11,8 @@ using Foundation.Hosting.RateLimiting;
 using Foundation.Hosting.Security;
 using Foundation.Hosting.Telemetry;
 using Foundation.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -99,7 +102,28 @@ public static class FoundationServiceCollectionExtensions
 
         // Also registers the totp second factor, so login answers a challenge for users who enabled it.
         services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
+        AddSecondFactorPolicies(services);
         services.AddAuthorization();
+    }
+
+    /// <summary>
+    /// "2FA required for roles" and step-up answers. The result handler replaces ASP.NET Core's default one (which an
+    /// earlier AddAuthorization() may have registered) but not one of the host's own.
+    /// </summary>
+    private static void AddSecondFactorPolicies(IServiceCollection services)
+    {
+        services.TryAddSingleton<SecondFactorEnrolmentCache>();
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        if (existing?.ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
+        {
+            services.Remove(existing);
+            existing = null;
+        }
+
+        if (existing is null)
+        {
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, FoundationAuthorizationResultHandler>();
+        }
     }
 
     private static void AddErrors(IServiceCollection services)

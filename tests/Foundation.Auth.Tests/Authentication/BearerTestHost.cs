@@ -78,6 +78,7 @@ public sealed class BearerTestHost : IAsyncLifetime
             user.IsInRole("admin"))).RequireAuthorization();
         _app.MapGet("/admin", () => "welcome, admin").RequireAuthorization(policy => policy.RequireRole("admin"));
         _app.MapGet("/open", () => "hello");
+        _app.MapGet("/second-factor", (ClaimsPrincipal user) => user.FindAll(AuthClaims.SecondFactorTime).Select(c => c.Value).ToArray()).RequireAuthorization();
         await _app.StartAsync();
         Client = _app.GetTestClient();
         Tokens = _app.Services.GetRequiredService<IAccessTokenService>();
@@ -107,6 +108,9 @@ public sealed class FakeSessionValidator : ISessionValidator
 
     public List<(Guid UserId, Guid SessionId, string Stamp)> Calls { get; } = [];
 
+    /// <summary>Sessions whose principal carries a second-factor time (like the real validator's, read from the session).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> SecondFactorAt { get; } = new();
+
     public ValueTask<CredentialCheck> ValidateAsync(Guid userId, Guid sessionId, string securityStamp, CancellationToken cancellationToken = default)
     {
         lock (Calls)
@@ -114,9 +118,18 @@ public sealed class FakeSessionValidator : ISessionValidator
             Calls.Add((userId, sessionId, securityStamp));
         }
 
-        return ValueTask.FromResult(Revoked.Contains(sessionId)
-            ? CredentialCheck.Refused("The session was revoked; sign in again.")
-            : CredentialCheck.Accepted(new ClaimsPrincipal()));
+        if (Revoked.Contains(sessionId))
+        {
+            return ValueTask.FromResult(CredentialCheck.Refused("The session was revoked; sign in again."));
+        }
+
+        var principal = new ClaimsPrincipal();
+        if (SecondFactorAt.TryGetValue(sessionId, out var at))
+        {
+            principal.AddIdentity(new ClaimsIdentity([new Claim(AuthClaims.SecondFactorTime, at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))], "Session"));
+        }
+
+        return ValueTask.FromResult(CredentialCheck.Accepted(principal));
     }
 }
 

@@ -1,0 +1,33 @@
+using Foundation.Auth.Authorization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http;
+
+namespace Foundation.Hosting.Authorization;
+
+/// <summary>
+/// Answers a refusal caused only by <see cref="SecondFactorRequirement"/> with a 403 problem that says how to step up
+/// (<c>second_factor_step_up_required</c>, <c>maxAgeSeconds</c>); everything else goes to ASP.NET Core's default handler
+/// (a challenge or the Bearer scheme's <c>forbidden</c> problem). When another requirement failed too (a missing role),
+/// a step-up would not help, so the answer stays the plain 403.
+/// </summary>
+internal sealed class FoundationAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        if (authorizeResult.Forbidden
+            && authorizeResult.AuthorizationFailure is { FailCalled: false } failure
+            && failure.FailedRequirements.Any()
+            && failure.FailedRequirements.All(r => r is SecondFactorRequirement))
+        {
+            var maxAge = failure.FailedRequirements.Cast<SecondFactorRequirement>().Min(r => r.MaxAge);
+            return SecondFactorProblems.WriteStepUpRequiredAsync(context, maxAge);
+        }
+
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
