@@ -65,7 +65,7 @@ internal sealed class LlmRoutingOptionsValidator : IValidateOptions<LlmRoutingOp
 
     private void ValidateModels(LlmRoutingOptions options, List<string> failures)
     {
-        var knownProviders = string.Join(", ", options.Providers.Keys);
+        var knownProviders = string.Join(", ", options.Providers.Keys.Order(StringComparer.OrdinalIgnoreCase));
         foreach (var (alias, model) in options.Models)
         {
             var key = $"{Section}:Models:{alias}";
