@@ -342,7 +342,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(RouteRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
+        request.CallerToken = cancellationToken;
         var started = _time.GetTimestamp();
         using var activity = StartActivity(request.RequestedModel, streaming: true);
         var context = ResilienceContextPool.Shared.Get(request.CallerToken);

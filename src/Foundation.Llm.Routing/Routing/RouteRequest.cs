@@ -46,7 +46,8 @@ internal sealed class RouteRequest
 
     public PolicyRule[]? Rules { get; }
 
-    public CancellationToken CallerToken { get; }
+    /// <summary>The caller's token (for a stream: the one combined with the enumerator's).</summary>
+    public CancellationToken CallerToken { get; set; }
 
     /// <summary>The alias (or concrete model) currently served; changes on a context-window or content-policy fallback.</summary>
     public AliasGroup Group { get; private set; }

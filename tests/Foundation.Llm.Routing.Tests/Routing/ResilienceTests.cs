@@ -295,6 +295,37 @@ public sealed class ResilienceTests
         string.Concat(texts).ShouldBe("Hello");
     }
 
+    [Fact]
+    public async Task A_stream_honours_the_enumerators_cancellation_token()
+    {
+        using var h = new RouterHarness();
+        h.Alias("chat");
+        var a = h.Add("chat", "a");
+        a.Stream = (_, ct) => FirstThenWait(ct);
+        var router = h.Build();
+        using var cts = new CancellationTokenSource();
+        var received = 0;
+        await Should.ThrowAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in router.GetStreamingResponseAsync(RouterHarness.Prompt(), RouterHarness.For("chat")).WithCancellation(cts.Token))
+            {
+                received++;
+                await cts.CancelAsync();
+            }
+        });
+        received.ShouldBe(1);
+        router.Table.Groups["chat"].Deployments[0].State.ConsecutiveFailures.ShouldBe(0);
+        router.Table.Groups["chat"].Deployments[0].State.InFlight.ShouldBe(0);
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> FirstThenWait([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "first");
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "never");
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Failing(int before, LlmErrorKind kind)
     {
         for (var i = 0; i < before; i++)
