@@ -16,6 +16,12 @@ public sealed class LlmRoutingOptions
 
     /// <summary>Model aliases (<c>chat</c>) and the deployments that serve them.</summary>
     public IDictionary<string, LlmModelOptions> Models { get; } = new Dictionary<string, LlmModelOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Timeouts, retries, fallbacks and cooldowns (<c>Foundation:Llm:Resilience</c>).</summary>
+    public LlmResilienceOptions Resilience { get; } = new();
+
+    /// <summary>Model allow/deny lists and token caps per role and per tenant (<c>Foundation:Llm:Policies</c>).</summary>
+    public LlmPolicyOptions Policies { get; } = new();
 }
 
 /// <summary>One provider account: its wire format, endpoint and credentials.</summary>

@@ -1,0 +1,35 @@
+using Foundation.Llm.Routing;
+using Foundation.Llm.Routing.Routing;
+using Microsoft.Extensions.AI;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds deployments and services to the LLM router registered by <c>AddFoundationLlmRouting</c>.</summary>
+public sealed class LlmRoutingBuilder
+{
+    internal LlmRoutingBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The service collection.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Registers a host's own <see cref="IChatClient"/> as a deployment of <paramref name="alias"/> (created when absent from
+    /// configuration, with the priority strategy). Its model defaults to the client's metadata (or <paramref name="name"/>);
+    /// it takes part in strategies, fallbacks, cooldowns, policies and telemetry like a configured deployment, but never
+    /// uses bring-your-own-key credentials.
+    /// </summary>
+    /// <param name="alias">The alias it serves (<c>chat</c>).</param>
+    /// <param name="name">A unique deployment name (metrics label, <c>foundation.deployment</c>).</param>
+    /// <param name="client">The client.</param>
+    /// <param name="configure">Sets priority, weight, limits and capabilities.</param>
+    public LlmRoutingBuilder AddDeployment(string alias, string name, IChatClient client, Action<LlmDeploymentOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(alias);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(client);
+        var options = new LlmDeploymentOptions { Name = name };
+        configure?.Invoke(options);
+        Services.AddSingleton(new HostDeployment(alias, name, client, options));
+        return this;
+    }
+}

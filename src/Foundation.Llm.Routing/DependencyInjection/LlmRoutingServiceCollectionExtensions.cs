@@ -1,0 +1,84 @@
+using System.Diagnostics.Metrics;
+using Foundation.Callers;
+using Foundation.Llm.Routing;
+using Foundation.Llm.Routing.Credentials;
+using Foundation.Llm.Routing.Diagnostics;
+using Foundation.Llm.Routing.Routing;
+using Foundation.Pricing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Foundation.Llm.Routing.</summary>
+public static class LlmRoutingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the router (<see cref="LlmRouter"/>, also as <see cref="IChatClient"/> and <see cref="ILlmModelCatalog"/>) with
+    /// providers, aliases, resilience and policies from <c>Foundation:Llm</c>, validated at start. Provider clients use
+    /// <see cref="IHttpClientFactory"/> named clients <c>Foundation.Llm.{provider}</c>. Add a host's own clients on the returned builder.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root (the <c>Foundation:Llm</c> section is read from it).</param>
+    /// <param name="configure">Changes applied after binding.</param>
+    public static LlmRoutingBuilder AddFoundationLlmRouting(this IServiceCollection services, IConfiguration configuration, Action<LlmRoutingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<LlmRoutingOptions>().Bind(configuration.GetSection(LlmRoutingOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    /// <summary>Registers the router with options set in code only.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets providers, aliases, resilience and policies.</param>
+    public static LlmRoutingBuilder AddFoundationLlmRouting(this IServiceCollection services, Action<LlmRoutingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<LlmRoutingOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    private static LlmRoutingBuilder AddCore(IServiceCollection services)
+    {
+        services.AddFoundationDefaults();
+        services.AddOptions<LlmRoutingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRoutingOptions>, LlmRoutingOptionsValidator>());
+        services.AddHttpClient();
+        services.TryAddSingleton<ILlmClientFactory>(sp => new DefaultLlmClientFactory(sp.GetRequiredService<IHttpClientFactory>()));
+        services.TryAddSingleton(sp => new LlmRoutingTelemetry(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LlmRoutingOptions>>().Value;
+            var factory = sp.GetRequiredService<ILlmClientFactory>();
+            var table = RouteTable.Build(options, sp.GetServices<HostDeployment>(), factory);
+            return new LlmRouter(
+                table,
+                options.Resilience,
+                options.Policies,
+                sp.GetRequiredService<ICurrentCaller>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<LlmRoutingTelemetry>(),
+                sp.GetService<IProviderCredentialResolver>(),
+                factory,
+                sp.GetService<IModelPriceProvider>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Foundation.Llm.Routing"));
+        });
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<LlmRouter>());
+        services.TryAddSingleton<ILlmModelCatalog>(sp => sp.GetRequiredService<LlmRouter>());
+        return new LlmRoutingBuilder(services);
+    }
+}
