@@ -23,6 +23,19 @@ public sealed class OpenAIChatClientOptions
 
     /// <summary>Extra headers sent on every request.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether the output cap is sent as <c>max_completion_tokens</c> (OpenAI's current name, required by its reasoning models)
+    /// instead of <c>max_tokens</c> (what most OpenAI-compatible servers read). <see langword="null"/> (default): <c>max_completion_tokens</c>
+    /// for <c>api.openai.com</c> and Azure OpenAI (<see cref="ApiVersion"/> set), <c>max_tokens</c> for every other base URL.
+    /// </summary>
+    public bool? UseMaxCompletionTokens { get; set; }
+
+    /// <summary>
+    /// The longest wait for the next stream event once a stream has started (the HTTP client's own timeout covers only the
+    /// time to the response headers of a stream). <see langword="null"/> (default): no limit.
+    /// </summary>
+    public TimeSpan? StreamIdleTimeout { get; set; }
 }
 
 /// <summary>Settings of one <c>AnthropicChatClient</c> (Messages API).</summary>
@@ -48,4 +61,10 @@ public sealed class AnthropicChatClientOptions
 
     /// <summary>Extra headers sent on every request.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The longest wait for the next stream event once a stream has started (the HTTP client's own timeout covers only the
+    /// time to the response headers of a stream). <see langword="null"/> (default): no limit.
+    /// </summary>
+    public TimeSpan? StreamIdleTimeout { get; set; }
 }
