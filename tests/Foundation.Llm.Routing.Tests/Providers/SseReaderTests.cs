@@ -79,6 +79,25 @@ public sealed class SseReaderTests
         reader.BytesConsumed.ShouldBe(Encoding.UTF8.GetByteCount(text));
     }
 
+    [Fact]
+    public async Task Delivers_every_buffered_event_without_waiting_for_more_bytes()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("data: one\n\ndata: two\n\ndata: thr"));
+        await using var reader = new SseReader(pipe.Reader.AsStream());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        (await reader.ReadNextAsync(cts.Token)).ShouldBeTrue();
+        Encoding.UTF8.GetString(reader.Data).ShouldBe("one");
+        (await reader.ReadNextAsync(cts.Token)).ShouldBeTrue();
+        Encoding.UTF8.GetString(reader.Data).ShouldBe("two");
+        var third = reader.ReadNextAsync(cts.Token).AsTask();
+        third.IsCompleted.ShouldBeFalse();
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("ee\n\n"));
+        (await third).ShouldBeTrue();
+        Encoding.UTF8.GetString(reader.Data).ShouldBe("three");
+    }
+
     /// <summary>Returns at most <c>readSize</c> bytes per read, like a network stream delivering small TCP segments.</summary>
     private sealed class TrickleStream(byte[] bytes, int readSize) : Stream
     {

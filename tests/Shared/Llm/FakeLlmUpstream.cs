@@ -283,6 +283,8 @@ public sealed class FakeLlmBehavior
         await WriteEventsAsync(context, SplitEvents(ReadStreamFixture(request)).Take(events));
         if (abort)
         {
+            // Let the client read what was sent before the connection is reset (a reset discards unread bytes).
+            await Task.Delay(200, context.RequestAborted);
             context.Abort();
         }
     });

@@ -55,12 +55,14 @@ internal sealed class SseReader : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var dispatched = TryReadEvent(ref buffer, result.IsCompleted, out var consumed);
-            _reader.AdvanceTo(consumed, buffer.End);
-            if (dispatched)
+            if (TryReadEvent(ref buffer, result.IsCompleted, out var consumed))
             {
+                // Only up to the event was examined: the next call parses what is already buffered without waiting.
+                _reader.AdvanceTo(consumed);
                 return true;
             }
+
+            _reader.AdvanceTo(consumed, buffer.End);
 
             if (result.IsCompleted)
             {
