@@ -32,6 +32,12 @@ public sealed class OpenAIChatClientOptions
     public bool? UseMaxCompletionTokens { get; set; }
 
     /// <summary>
+    /// Whether streams send <c>stream_options: {"include_usage": true}</c> so the last chunk carries the usage. <see langword="null"/>
+    /// (default): yes, except to <c>api.mistral.ai</c>, which rejects the field (422) and reports usage in its last chunk anyway.
+    /// </summary>
+    public bool? IncludeStreamUsage { get; set; }
+
+    /// <summary>
     /// The longest wait for the next stream event once a stream has started (the HTTP client's own timeout covers only the
     /// time to the response headers of a stream). <see langword="null"/> (default): no limit.
     /// </summary>

@@ -122,6 +122,40 @@ public sealed class OpenAIChatClientTests
     }
 
     [Fact]
+    public async Task Sends_audio_and_pdf_parts_and_refuses_content_it_cannot_send()
+    {
+        await using var upstream = await FakeLlmUpstream.StartAsync();
+        using var client = OpenAI(upstream);
+        var message = new ChatMessage(ChatRole.User, [
+            new DataContent(new byte[] { 1, 2 }, "audio/wav"),
+            new DataContent(new byte[] { 3, 4 }, "application/pdf") { Name = "report.pdf" },
+        ]);
+
+        await client.GetResponseAsync([message]);
+        var ex = await Should.ThrowAsync<NotSupportedException>(() =>
+            client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(new byte[] { 1 }, "video/mp4")])]));
+
+        upstream.Requests.ShouldHaveSingleItem().Json["messages"]![0]!["content"]!.ToJsonString().ShouldBeJson("""
+            [{"type":"input_audio","input_audio":{"data":"AQI=","format":"wav"}},
+             {"type":"file","file":{"filename":"report.pdf","file_data":"data:application/pdf;base64,AwQ="}}]
+            """);
+        ex.Message.ShouldContain("video/mp4");
+    }
+
+    [Fact]
+    public async Task Stream_usage_can_be_turned_off_for_servers_that_reject_stream_options()
+    {
+        await using var upstream = await FakeLlmUpstream.StartAsync();
+        using var client = OpenAI(upstream, configure: o => o.IncludeStreamUsage = false);
+
+        await CollectAsync(client.GetStreamingResponseAsync("hi"));
+
+        var json = upstream.Requests.ShouldHaveSingleItem().Json;
+        json["stream"]!.GetValue<bool>().ShouldBeTrue();
+        json["stream_options"].ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Maps_a_completion_with_usage_including_cached_and_reasoning_tokens()
     {
         await using var upstream = await FakeLlmUpstream.StartAsync();

@@ -186,6 +186,11 @@ public sealed class ProviderErrorTests
         tgi.Message.ShouldContain("Input validation error");
         tgi.ProviderErrorCode.ShouldBe("validation");
 
+        var mistral = await FailAsync(FakeLlmFormat.OpenAI, true, FakeLlmBehavior.Status(422,
+            """{"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","stream_options","include_usage"],"msg":"Extra inputs are not permitted"}]},"type":"invalid_request_error","param":null,"code":null}"""));
+        mistral.Kind.ShouldBe(LlmErrorKind.BadRequest);
+        mistral.Message.ShouldContain("Extra inputs are not permitted");
+
         var html = await FailAsync(FakeLlmFormat.OpenAI, false, FakeLlmBehavior.Status(502, "<html>Bad gateway</html>", "text/html"));
         html.Kind.ShouldBe(LlmErrorKind.UpstreamError);
         html.Message.ShouldContain("Bad gateway");

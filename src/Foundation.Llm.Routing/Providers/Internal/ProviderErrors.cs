@@ -74,6 +74,8 @@ internal readonly record struct ProviderErrorInfo(string? Message, string? Type,
         {
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Number => value.GetRawText(),
+            // Mistral puts a validation object in "message": keep it as JSON text rather than lose it.
+            JsonValueKind.Object or JsonValueKind.Array when string.Equals(name, "message", StringComparison.Ordinal) => value.GetRawText(),
             _ => null,
         };
     }

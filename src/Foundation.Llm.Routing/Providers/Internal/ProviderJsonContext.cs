@@ -12,6 +12,7 @@ namespace Foundation.Llm.Routing.Providers.Internal;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(OpenAIChatCompletion))]
+[JsonSerializable(typeof(OpenAIChatChunk))]
 [JsonSerializable(typeof(AnthropicMessage))]
 [JsonSerializable(typeof(AnthropicStreamEvent))]
 [JsonSerializable(typeof(Dictionary<string, object?>))]
@@ -19,21 +20,28 @@ internal sealed partial class ProviderJsonContext : JsonSerializerContext;
 
 // ---- OpenAI Chat Completions (https://platform.openai.com/docs/api-reference/chat/object and .../streaming) ----
 
-/// <summary>A <c>chat.completion</c> object or a <c>chat.completion.chunk</c> of a stream.</summary>
-internal sealed class OpenAIChatCompletion
+/// <summary>
+/// A <c>chat.completion.chunk</c> without the members that repeat on every chunk (<c>id</c>, <c>created</c>, <c>model</c>): once
+/// the first chunk gave them, later chunks are read into this type so those strings are skipped, not allocated, per token.
+/// </summary>
+internal class OpenAIChatChunk
 {
-    public string? Id { get; set; }
-
-    public long? Created { get; set; }
-
-    public string? Model { get; set; }
-
     public List<OpenAIChoice>? Choices { get; set; }
 
     public OpenAIUsage? Usage { get; set; }
 
     /// <summary>Some servers (and OpenAI, rarely, mid-stream) send an error object in place of a chunk.</summary>
     public JsonElement? Error { get; set; }
+}
+
+/// <summary>A <c>chat.completion</c> object, or a whole <c>chat.completion.chunk</c> of a stream.</summary>
+internal sealed class OpenAIChatCompletion : OpenAIChatChunk
+{
+    public string? Id { get; set; }
+
+    public long? Created { get; set; }
+
+    public string? Model { get; set; }
 }
 
 internal sealed class OpenAIChoice

@@ -21,6 +21,7 @@ public sealed class OpenAIChatClient : IChatClient
     private readonly TimeProvider _timeProvider;
     private readonly Uri _endpoint;
     private readonly bool _useMaxCompletionTokens;
+    private readonly bool _includeStreamUsage;
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly ChatClientMetadata _metadata;
 
@@ -55,6 +56,8 @@ public sealed class OpenAIChatClient : IChatClient
             : new Uri(baseUrl + "/chat/completions?api-version=" + Uri.EscapeDataString(options.ApiVersion));
         _useMaxCompletionTokens = options.UseMaxCompletionTokens
             ?? (!string.IsNullOrEmpty(options.ApiVersion) || string.Equals(options.BaseUrl.Host, "api.openai.com", StringComparison.OrdinalIgnoreCase));
+        _includeStreamUsage = options.IncludeStreamUsage
+            ?? !string.Equals(options.BaseUrl.Host, "api.mistral.ai", StringComparison.OrdinalIgnoreCase);
         if (!string.IsNullOrEmpty(options.ApiKey) && string.IsNullOrEmpty(options.ApiVersion))
         {
             _authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
@@ -155,7 +158,7 @@ public sealed class OpenAIChatClient : IChatClient
         var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
             Content = ProviderHttp.JsonContent(
-                new OpenAIRequestWriter.Request(messages, options, model, stream, _useMaxCompletionTokens), OpenAIRequestWriter.Write),
+                new OpenAIRequestWriter.Request(messages, options, model, stream, _useMaxCompletionTokens, _includeStreamUsage), OpenAIRequestWriter.Write),
         };
         request.Headers.Accept.Add(stream ? ProviderHttp.AcceptEventStream : ProviderHttp.AcceptJson);
         if (_authorization is not null)

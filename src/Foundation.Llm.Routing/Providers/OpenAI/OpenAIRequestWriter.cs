@@ -9,7 +9,7 @@ internal static class OpenAIRequestWriter
 {
     /// <summary>The request's inputs.</summary>
     internal readonly record struct Request(
-        IEnumerable<ChatMessage> Messages, ChatOptions? Options, string Model, bool Stream, bool UseMaxCompletionTokens);
+        IEnumerable<ChatMessage> Messages, ChatOptions? Options, string Model, bool Stream, bool UseMaxCompletionTokens, bool IncludeStreamUsage = true);
 
     /// <summary>Writes the whole body.</summary>
     public static void Write(Utf8JsonWriter writer, Request request)
@@ -65,9 +65,12 @@ internal static class OpenAIRequestWriter
         if (request.Stream)
         {
             writer.WriteBoolean("stream"u8, true);
-            writer.WriteStartObject("stream_options"u8);
-            writer.WriteBoolean("include_usage"u8, true);
-            writer.WriteEndObject();
+            if (request.IncludeStreamUsage)
+            {
+                writer.WriteStartObject("stream_options"u8);
+                writer.WriteBoolean("include_usage"u8, true);
+                writer.WriteEndObject();
+            }
         }
 
         writer.WriteEndObject();

@@ -148,10 +148,12 @@ internal sealed class OpenAIStreamState
             return final is null ? null : NewUpdate(final, null);
         }
 
-        OpenAIChatCompletion? chunk;
+        OpenAIChatChunk? chunk;
         try
         {
-            chunk = JsonSerializer.Deserialize(data, ProviderJsonContext.Default.OpenAIChatCompletion);
+            chunk = _id is null || _model is null
+                ? JsonSerializer.Deserialize(data, ProviderJsonContext.Default.OpenAIChatCompletion)
+                : JsonSerializer.Deserialize(data, ProviderJsonContext.Default.OpenAIChatChunk);
         }
         catch (JsonException ex)
         {
@@ -169,9 +171,13 @@ internal sealed class OpenAIStreamState
             throw ProviderErrors.FromStream(ProviderErrors.ClassifyOpenAI(null, info), info, _provider, _apiKey);
         }
 
-        _id ??= chunk.Id;
-        _model ??= chunk.Model;
-        _created ??= ProviderJson.FromUnixSeconds(chunk.Created);
+        if (chunk is OpenAIChatCompletion first)
+        {
+            _id ??= first.Id;
+            _model ??= first.Model;
+            _created ??= ProviderJson.FromUnixSeconds(first.Created);
+        }
+
         if (chunk.Usage is { } usage)
         {
             _usage = OpenAIResponseReader.MapUsage(usage);
