@@ -23,6 +23,25 @@ public sealed class OpenAIChatClientOptions
 
     /// <summary>Extra headers sent on every request.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether the output cap is sent as <c>max_completion_tokens</c> (OpenAI's current name, required by its reasoning models)
+    /// instead of <c>max_tokens</c> (what most OpenAI-compatible servers read). <see langword="null"/> (default): <c>max_completion_tokens</c>
+    /// for <c>api.openai.com</c> and Azure OpenAI (<see cref="ApiVersion"/> set), <c>max_tokens</c> for every other base URL.
+    /// </summary>
+    public bool? UseMaxCompletionTokens { get; set; }
+
+    /// <summary>
+    /// Whether streams send <c>stream_options: {"include_usage": true}</c> so the last chunk carries the usage. <see langword="null"/>
+    /// (default): yes, except to <c>api.mistral.ai</c>, which rejects the field (422) and reports usage in its last chunk anyway.
+    /// </summary>
+    public bool? IncludeStreamUsage { get; set; }
+
+    /// <summary>
+    /// The longest wait for the next stream event once a stream has started (the HTTP client's own timeout covers only the
+    /// time to the response headers of a stream). <see langword="null"/> (default): no limit.
+    /// </summary>
+    public TimeSpan? StreamIdleTimeout { get; set; }
 }
 
 /// <summary>Settings of one <c>AnthropicChatClient</c> (Messages API).</summary>
@@ -48,4 +67,10 @@ public sealed class AnthropicChatClientOptions
 
     /// <summary>Extra headers sent on every request.</summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The longest wait for the next stream event once a stream has started (the HTTP client's own timeout covers only the
+    /// time to the response headers of a stream). <see langword="null"/> (default): no limit.
+    /// </summary>
+    public TimeSpan? StreamIdleTimeout { get; set; }
 }
