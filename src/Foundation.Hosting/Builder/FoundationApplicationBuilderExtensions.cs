@@ -106,6 +106,9 @@ public static class FoundationApplicationBuilderExtensions
         AccountEndpoints.MapSessionEndpoints(endpoints);
         AccountEndpoints.MapApiKeyEndpoints(endpoints);
         Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(endpoints);
+        Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(endpoints);
+        Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(endpoints);
+        Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(endpoints);
         return endpoints;
     }
 
