@@ -340,7 +340,7 @@ internal static partial class GatewayEndpoints
             return true;
         }
 
-        var reason = result.Failure?.Message;
+        var reason = result.Failure?.Message.TrimEnd('.');
         http.Response.Headers.WWWAuthenticate = "Bearer";
         await WriteErrorAsync(
             http,

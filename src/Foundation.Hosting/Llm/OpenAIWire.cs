@@ -14,7 +14,8 @@ internal static class OpenAIWire
 
     public static ReadOnlySpan<byte> Done => "data: [DONE]\n\n"u8;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    // Relaxed escaping: the body is application/json or text/event-stream, never HTML, so quotes and apostrophes stay readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
