@@ -18,12 +18,32 @@ internal static class HomePage
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>Foundation sample</title>
               <link rel="stylesheet" href="/site.css">
+              <link rel="stylesheet" href="/chat.css">
+              <script src="/chat.js" defer></script>
             </head>
             <body>
               <main>
                 <h1>Foundation sample</h1>
                 <p>This app runs the Foundation suite with its defaults: no configuration, no API keys, no external servers.
                    Environment: <strong>{{Encode(environment.EnvironmentName)}}</strong>.</p>
+                <h2>Chat</h2>
+                <section id="chat" aria-label="Chat with the LLM gateway">
+                  <p>Talks to <code>POST /api/v1/llm/chat</code> (streaming). With no provider configured, answers come from the built-in
+                     offline demo model; set <code>OPENAI_API_KEY</code> or <code>ANTHROPIC_API_KEY</code> for a real one.
+                     The same router serves the OpenAI-compatible <code>POST /v1/chat/completions</code> (see the README).</p>
+                  <form id="chat-signin">
+                    <input id="chat-email" type="email" placeholder="email" autocomplete="username" required>
+                    <input id="chat-password" type="password" placeholder="password (12+ characters)" autocomplete="current-password" required>
+                    <button type="submit" value="login">Sign in</button>
+                    <button type="submit" value="register">Create account</button>
+                  </form>
+                  <form id="chat-form" hidden>
+                    <input id="chat-input" type="text" placeholder="Ask something" autocomplete="off">
+                    <button type="submit">Send</button>
+                  </form>
+                  <div id="chat-log" aria-live="polite"></div>
+                  <p id="chat-status"></p>
+                </section>
                 <h2>What runs here</h2>
                 <table>
                   <thead><tr><th>What</th><th>Where</th><th>Notes</th></tr></thead>
@@ -40,6 +60,8 @@ internal static class HomePage
                     <tr><td>Log out, change password</td><td><code>POST /api/v1/auth/logout</code>, <code>POST /api/v1/auth/password</code></td><td>with <code>Authorization: Bearer &lt;access token&gt;</code></td></tr>
                     <tr><td>Who am I</td><td><code>GET /api/v1/auth/me</code></td><td>with an access token or an API key</td></tr>
                     <tr><td>Sessions</td><td><code>GET /api/v1/sessions</code>, <code>GET /api/v1/sessions/stats</code>, <code>DELETE /api/v1/sessions/{id}</code>, <code>DELETE /api/v1/sessions</code></td><td>your devices; revoke one or all others</td></tr>
+                    <tr><td>LLM gateway</td><td><code>POST /v1/chat/completions</code>, <code>GET /v1/models</code></td><td>OpenAI-compatible; authenticate with an API key as <code>Authorization: Bearer fnd_...</code>; model <code>chat</code></td></tr>
+                    <tr><td>Provider keys</td><td><code>POST /api/v1/provider-keys</code>, <code>GET /api/v1/provider-keys</code>, <code>POST /api/v1/provider-keys/{id}/test</code></td><td>bring your own OpenAI, Anthropic, HuggingFace or custom key; stored encrypted</td></tr>
                     <tr><td>API keys</td><td><code>POST /api/v1/api-keys</code>, <code>GET /api/v1/api-keys</code>, <code>POST /api/v1/api-keys/{id}/deactivate</code>, <code>DELETE /api/v1/api-keys/{id}</code></td><td>the full <code>fnd_...</code> key is shown once; use it as <code>Authorization: Bearer</code> or <code>X-API-Key</code></td></tr>
                   </tbody>
                 </table>

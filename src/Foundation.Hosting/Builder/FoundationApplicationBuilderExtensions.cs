@@ -114,6 +114,9 @@ public static class FoundationApplicationBuilderExtensions
         AccountEndpoints.MapSessionEndpoints(packages);
         AccountEndpoints.MapApiKeyEndpoints(packages);
         Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(packages);
+        Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
+        Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
+        Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
         FoundationSecondFactorRoutes.Apply(packages);
         return endpoints;
     }

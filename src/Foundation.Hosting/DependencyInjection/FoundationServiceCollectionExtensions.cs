@@ -103,6 +103,10 @@ public static class FoundationServiceCollectionExtensions
         // Also registers the totp second factor, so login answers a challenge for users who enabled it.
         services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
         AddSecondFactorPolicies(services);
+
+        // LLM: the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
+        services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
+        Foundation.Hosting.Llm.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
         services.AddAuthorization();
     }
 

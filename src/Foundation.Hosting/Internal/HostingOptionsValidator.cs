@@ -38,6 +38,7 @@ internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
         ValidateRule(f, "General", options.RateLimiting.General);
         ValidateRule(f, "Api", options.RateLimiting.Api);
         ValidateRule(f, "Auth", options.RateLimiting.Auth);
+        ValidateRule(f, "Llm", options.RateLimiting.Llm);
         ValidatePrefixes(f, "RateLimiting:ApiPathPrefixes", options.RateLimiting.ApiPathPrefixes);
         ValidatePrefixes(f, "RateLimiting:AuthPathPrefixes", options.RateLimiting.AuthPathPrefixes);
 

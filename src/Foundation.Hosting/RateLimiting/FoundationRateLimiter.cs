@@ -19,6 +19,7 @@ internal static class FoundationRateLimiter
             [RateLimitGroups.General] = options.General,
             [RateLimitGroups.Api] = options.Api,
             [RateLimitGroups.Auth] = options.Auth,
+            [RateLimitGroups.Llm] = options.Llm,
         };
         var authPrefixes = options.AuthPathPrefixes.Select(p => new PathString(p.TrimEnd('/'))).ToArray();
         var apiPrefixes = options.ApiPathPrefixes.Select(p => new PathString(p.TrimEnd('/'))).ToArray();

@@ -11,6 +11,9 @@ public static class RateLimitGroups
 
     /// <summary>Authentication endpoints (login, refresh, second factor).</summary>
     public const string Auth = "auth";
+
+    /// <summary>The LLM endpoints: <c>/v1/chat/completions</c>, <c>/v1/models</c> and <c>/api/v1/llm/chat</c>.</summary>
+    public const string Llm = "llm";
 }
 
 /// <summary>

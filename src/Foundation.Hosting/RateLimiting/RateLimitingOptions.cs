@@ -18,6 +18,12 @@ public sealed class RateLimitingOptions
     /// <summary>Endpoints under <see cref="AuthPathPrefixes"/>: 10 requests a minute by default.</summary>
     public RateLimitRule Auth { get; set; } = new() { PermitLimit = 10 };
 
+    /// <summary>
+    /// The LLM endpoints (<c>/v1/chat/completions</c>, <c>/v1/models</c>, <c>/api/v1/llm/chat</c>, which declare the group):
+    /// 600 requests a minute by default. Each call may cost money at the provider: size it to your budget.
+    /// </summary>
+    public RateLimitRule Llm { get; set; } = new() { PermitLimit = 600 };
+
     /// <summary>Path prefixes of the API group. Default <c>/api</c> and <c>/v1</c>.</summary>
     public List<string> ApiPathPrefixes { get; set; } = ["/api", "/v1"];
 

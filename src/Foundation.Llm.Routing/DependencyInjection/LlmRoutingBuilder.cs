@@ -32,4 +32,24 @@ public sealed class LlmRoutingBuilder
         Services.AddSingleton(new HostDeployment(alias, name, client, options));
         return this;
     }
+
+    /// <summary>
+    /// Registers <paramref name="client"/> like <see cref="AddDeployment"/>, but only while the configuration (after every
+    /// post-configuration, such as Foundation.Hosting's <c>OPENAI_API_KEY</c> mapping) holds no provider: a fallback such as
+    /// an offline demo that real providers replace as soon as one is configured.
+    /// </summary>
+    /// <param name="alias">The alias it serves.</param>
+    /// <param name="name">A unique deployment name.</param>
+    /// <param name="client">The client.</param>
+    /// <param name="configure">Sets priority, weight, limits and capabilities.</param>
+    public LlmRoutingBuilder AddDeploymentWhenNoProviders(string alias, string name, IChatClient client, Action<LlmDeploymentOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(alias);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(client);
+        var options = new LlmDeploymentOptions { Name = name };
+        configure?.Invoke(options);
+        Services.AddSingleton(new HostDeployment(alias, name, client, options, onlyWithoutProviders: true));
+        return this;
+    }
 }

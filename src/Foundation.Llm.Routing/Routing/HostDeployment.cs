@@ -5,8 +5,9 @@ namespace Foundation.Llm.Routing.Routing;
 /// <summary>A host's own <see cref="IChatClient"/> registered as a deployment of <see cref="Alias"/> through <c>LlmRoutingBuilder.AddDeployment</c>.</summary>
 internal sealed class HostDeployment
 {
-    public HostDeployment(string alias, string name, IChatClient client, LlmDeploymentOptions options)
+    public HostDeployment(string alias, string name, IChatClient client, LlmDeploymentOptions options, bool onlyWithoutProviders = false)
     {
+        OnlyWithoutProviders = onlyWithoutProviders;
         Alias = alias;
         Name = name;
         Client = client;
@@ -20,4 +21,7 @@ internal sealed class HostDeployment
     public IChatClient Client { get; }
 
     public LlmDeploymentOptions Options { get; }
+
+    /// <summary>Whether the deployment serves only while <c>Foundation:Llm</c> configures no provider (a fallback such as an offline demo).</summary>
+    public bool OnlyWithoutProviders { get; }
 }

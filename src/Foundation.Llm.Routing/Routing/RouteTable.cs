@@ -90,6 +90,11 @@ internal sealed class RouteTable
 
         foreach (var host in hostDeployments)
         {
+            if (host.OnlyWithoutProviders && options.Providers.Count > 0)
+            {
+                continue;
+            }
+
             var metadata = host.Client.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata;
             var providerName = !string.IsNullOrWhiteSpace(host.Options.Provider) ? host.Options.Provider : metadata?.ProviderName ?? "custom";
             var model = !string.IsNullOrWhiteSpace(host.Options.Model) ? host.Options.Model : metadata?.DefaultModelId ?? host.Name;

@@ -1,0 +1,46 @@
+using System.Globalization;
+using Foundation.Llm.Routing.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Foundation.Hosting.Llm;
+
+/// <summary>How an LLM failure is answered: the HTTP status, OpenAI's error <c>type</c> and <c>code</c>, and a wait.</summary>
+internal readonly record struct LlmError(int Status, string Type, string? Code, string? Param, string Message, TimeSpan? RetryAfter)
+{
+    /// <summary>
+    /// Maps the typed failures of Foundation.Llm.Routing: unknown model 404, policy 403, no deployment 503, and provider
+    /// failures by kind (rate limited 429, overloaded 503, timeout 504, upstream/malformed/authentication 502, the
+    /// caller's own bad request, context length and content filter 400). <see langword="null"/> for anything else.
+    /// </summary>
+    public static LlmError? From(Exception exception) => exception switch
+    {
+        OpenAIRequestException e => new(StatusCodes.Status400BadRequest, "invalid_request_error", e.Code, e.Param, e.Message, null),
+        LlmModelNotFoundException e => new(StatusCodes.Status404NotFound, "invalid_request_error", "model_not_found", "model", e.Message, null),
+        LlmPolicyException e => new(StatusCodes.Status403Forbidden, "permission_error", "model_not_allowed", "model", e.Message, null),
+        LlmNoDeploymentAvailableException e => new(StatusCodes.Status503ServiceUnavailable, "server_error", "no_deployment_available", null, e.Message, e.RetryAfter),
+        LlmProviderException e => FromProvider(e),
+        _ => null,
+    };
+
+    private static LlmError FromProvider(LlmProviderException e) => e.Kind switch
+    {
+        LlmErrorKind.RateLimited => new(StatusCodes.Status429TooManyRequests, "rate_limit_error", "rate_limit_exceeded", null, e.Message, e.RetryAfter ?? TimeSpan.FromSeconds(1)),
+        LlmErrorKind.Overloaded => new(StatusCodes.Status503ServiceUnavailable, "server_error", "overloaded", null, e.Message, e.RetryAfter),
+        LlmErrorKind.Timeout => new(StatusCodes.Status504GatewayTimeout, "server_error", "timeout", null, e.Message, null),
+        LlmErrorKind.ContextLengthExceeded => new(StatusCodes.Status400BadRequest, "invalid_request_error", "context_length_exceeded", "messages", e.Message, null),
+        LlmErrorKind.ContentFiltered => new(StatusCodes.Status400BadRequest, "invalid_request_error", "content_filter", "messages", e.Message, null),
+        LlmErrorKind.BadRequest => new(StatusCodes.Status400BadRequest, "invalid_request_error", e.ProviderErrorCode ?? "upstream_bad_request", null, e.Message, null),
+        LlmErrorKind.AuthenticationFailed => new(StatusCodes.Status502BadGateway, "server_error", "upstream_authentication_failed", null, e.Message, null),
+        LlmErrorKind.MalformedResponse => new(StatusCodes.Status502BadGateway, "server_error", "upstream_malformed_response", null, e.Message, null),
+        _ => new(StatusCodes.Status502BadGateway, "server_error", "upstream_error", null, e.Message, e.RetryAfter),
+    };
+
+    /// <summary>Sets <c>Retry-After</c> (whole seconds, at least 1) when there is a wait.</summary>
+    public void ApplyRetryAfter(HttpResponse response)
+    {
+        if (RetryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}
