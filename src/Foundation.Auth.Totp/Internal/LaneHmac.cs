@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Foundation.Auth.Totp.Otp;
@@ -19,9 +20,9 @@ namespace Foundation.Auth.Totp.Internal;
 /// outer compression.
 /// </para>
 /// <para>
-/// The messages are hashed side by side in SIMD lanes (<see cref="Vector{T}"/>: 8 lanes of 32-bit words for SHA-1 and
-/// SHA-256 and 4 of 64-bit words for SHA-512 with AVX2, 4 and 2 with 128-bit vectors), so the three steps of a window
-/// cost about one compression of each kind. Only additions, shifts and bitwise operations: no table lookups indexed
+/// The messages are hashed side by side in the lanes of 256-bit vectors (<see cref="Vector256{T}"/>: 8 lanes of 32-bit
+/// words for SHA-1 and SHA-256, 4 lanes of 64-bit words for SHA-512), so the three steps of a window cost one
+/// compression of each kind. Only additions, shifts and bitwise operations: no table lookups indexed
 /// by secret data and no branches on it, so the time does not depend on the key or the messages.
 /// </para>
 /// <para>
@@ -32,7 +33,7 @@ namespace Foundation.Auth.Totp.Internal;
 /// own intermediate buffers.
 /// </para>
 /// </remarks>
-internal static class LaneHmac
+internal static partial class LaneHmac
 {
     /// <summary>The size of the key state <see cref="PrepareKey"/> writes, in 64-bit words: two SHA-512 states.</summary>
     public const int KeyStateWords = 16;
@@ -42,14 +43,18 @@ internal static class LaneHmac
 
     private const int MaxBlockBytes = 128;
 
+    // Lanes of a 256-bit vector: 32-bit words for SHA-1/SHA-256, 64-bit words for SHA-512.
+    private const int Lanes32 = 8;
+    private const int Lanes64 = 4;
+
     /// <summary>
-    /// Whether <see cref="Vector{T}"/> is hardware-accelerated with at least 4 lanes of 32-bit words; when not, callers
-    /// use the BCL's one-shot HMAC instead (software-emulated vectors would be slower than OpenSSL).
+    /// Whether the CPU has AVX2 (x64; AVX-512VL is used for rotations when present); when not (Arm64, old x64), callers
+    /// use the BCL's one-shot HMAC instead.
     /// </summary>
-    public static bool IsSupported => Vector.IsHardwareAccelerated && Vector<uint>.Count >= 4;
+    public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>How many messages <see cref="Compute"/> hashes at once for <paramref name="algorithm"/>.</summary>
-    public static int Lanes(TotpAlgorithm algorithm) => algorithm == TotpAlgorithm.Sha512 ? Vector<ulong>.Count : Vector<uint>.Count;
+    public static int Lanes(TotpAlgorithm algorithm) => algorithm == TotpAlgorithm.Sha512 ? Lanes64 : Lanes32;
 
     /// <summary>The HMAC's output length in bytes: 20, 32 or 64.</summary>
     public static int HashBytes(TotpAlgorithm algorithm) => algorithm switch
@@ -68,11 +73,11 @@ internal static class LaneHmac
     public static void PrepareKey(ReadOnlySpan<byte> key, TotpAlgorithm algorithm, Span<ulong> keyState)
     {
         var blockBytes = BlockBytes(algorithm);
-        Span<byte> blockKey = stackalloc byte[MaxBlockBytes];
-        blockKey.Clear();
+        var work = new Workspace(stackalloc byte[Workspace.Size]);
+        var blockKey = work.Small[..blockBytes];
         if (key.Length > blockBytes)
         {
-            Hash(algorithm, key, blockKey);
+            HashInto(algorithm, key, blockKey, work);
         }
         else
         {
@@ -80,7 +85,7 @@ internal static class LaneHmac
         }
 
         // Lane 0 hashes K ^ ipad, lane 1 K ^ opad, both from the initial hash value.
-        Span<byte> pads = stackalloc byte[2 * MaxBlockBytes];
+        var pads = work.Blocks;
         for (var i = 0; i < blockBytes; i++)
         {
             pads[i] = (byte)(blockKey[i] ^ 0x36);
@@ -90,34 +95,29 @@ internal static class LaneHmac
         keyState.Clear();
         if (algorithm == TotpAlgorithm.Sha512)
         {
-            Span<Vector<ulong>> state = stackalloc Vector<ulong>[8];
+            var state = work.State64;
             Initial64(state);
-            CompressMany64(state, pads, 2);
+            CompressMany64(state, pads, 2, work.Words64);
             for (var j = 0; j < 8; j++)
             {
-                keyState[j] = state[j][0];
-                keyState[8 + j] = state[j][1];
+                keyState[j] = state[j].GetElement(0);
+                keyState[8 + j] = state[j].GetElement(1);
             }
-
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(state));
         }
         else
         {
-            Span<Vector<uint>> state = stackalloc Vector<uint>[8];
+            var state = work.State32;
             Initial32(algorithm, state);
-            CompressMany32(algorithm, state, pads[..(2 * blockBytes)], 2);
+            CompressMany32(algorithm, state, pads, 2, work.Words32);
             var words = MemoryMarshal.Cast<ulong, uint>(keyState);
             for (var j = 0; j < 8; j++)
             {
-                words[j] = state[j][0];
-                words[8 + j] = state[j][1];
+                words[j] = state[j].GetElement(0);
+                words[8 + j] = state[j].GetElement(1);
             }
-
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(state));
         }
 
-        CryptographicOperations.ZeroMemory(blockKey);
-        CryptographicOperations.ZeroMemory(pads);
+        work.Wipe();
     }
 
     /// <summary>
@@ -134,87 +134,90 @@ internal static class LaneHmac
         Span<byte> destination)
     {
         var hashBytes = HashBytes(algorithm);
+        var work = new Workspace(stackalloc byte[Workspace.Size]);
+        var inner = work.Small[..(count * hashBytes)];
         if (algorithm == TotpAlgorithm.Sha512)
         {
-            Span<Vector<ulong>> state = stackalloc Vector<ulong>[8];
-            Span<byte> inner = stackalloc byte[Vector<ulong>.Count * 64];
+            var state = work.State64;
             for (var j = 0; j < 8; j++)
             {
-                state[j] = new Vector<ulong>(keyState[j]);
+                state[j] = Vector256.Create(keyState[j]);
             }
 
-            Absorb64(state, messages, messageLength, count, MaxBlockBytes);
+            Absorb64(state, messages, messageLength, count, MaxBlockBytes, work);
             Output64(state, count, inner);
             for (var j = 0; j < 8; j++)
             {
-                state[j] = new Vector<ulong>(keyState[8 + j]);
+                state[j] = Vector256.Create(keyState[8 + j]);
             }
 
-            Absorb64(state, inner, 64, count, MaxBlockBytes);
+            Absorb64(state, inner, 64, count, MaxBlockBytes, work);
             Output64(state, count, destination);
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(state));
-            CryptographicOperations.ZeroMemory(inner);
         }
         else
         {
             var words = MemoryMarshal.Cast<ulong, uint>(keyState);
-            Span<Vector<uint>> state = stackalloc Vector<uint>[8];
-            Span<byte> inner = stackalloc byte[Vector<uint>.Count * 32];
+            var state = work.State32;
             for (var j = 0; j < 8; j++)
             {
-                state[j] = new Vector<uint>(words[j]);
+                state[j] = Vector256.Create(words[j]);
             }
 
-            Absorb32(algorithm, state, messages, messageLength, count, 64);
+            Absorb32(algorithm, state, messages, messageLength, count, 64, work);
             Output32(state, hashBytes, count, inner);
             for (var j = 0; j < 8; j++)
             {
-                state[j] = new Vector<uint>(words[8 + j]);
+                state[j] = Vector256.Create(words[8 + j]);
             }
 
-            Absorb32(algorithm, state, inner, hashBytes, count, 64);
+            Absorb32(algorithm, state, inner, hashBytes, count, 64, work);
             Output32(state, hashBytes, count, destination);
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(state));
-            CryptographicOperations.ZeroMemory(inner);
         }
+
+        work.Wipe();
     }
 
     /// <summary>The plain hash of <paramref name="data"/> (one lane), used for keys longer than the block.</summary>
     internal static void Hash(TotpAlgorithm algorithm, ReadOnlySpan<byte> data, Span<byte> destination)
     {
+        var work = new Workspace(stackalloc byte[Workspace.Size]);
+        HashInto(algorithm, data, destination, work);
+        work.Wipe();
+    }
+
+    private static void HashInto(TotpAlgorithm algorithm, ReadOnlySpan<byte> data, Span<byte> destination, Workspace work)
+    {
         if (algorithm == TotpAlgorithm.Sha512)
         {
-            Span<Vector<ulong>> state = stackalloc Vector<ulong>[8];
+            var state = work.State64;
             Initial64(state);
-            Absorb64(state, data, data.Length, 1, 0);
+            Absorb64(state, data, data.Length, 1, 0, work);
             Output64(state, 1, destination);
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(state));
         }
         else
         {
-            Span<Vector<uint>> state = stackalloc Vector<uint>[8];
+            var state = work.State32;
             Initial32(algorithm, state);
-            Absorb32(algorithm, state, data, data.Length, 1, 0);
+            Absorb32(algorithm, state, data, data.Length, 1, 0, work);
             Output32(state, HashBytes(algorithm), 1, destination);
-            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(state));
         }
     }
 
-    private static void Initial32(TotpAlgorithm algorithm, Span<Vector<uint>> state)
+    private static void Initial32(TotpAlgorithm algorithm, Span<Vector256<uint>> state)
     {
         ReadOnlySpan<uint> iv = algorithm == TotpAlgorithm.Sha1 ? Sha1Initial : Sha256Initial;
         state.Clear();
         for (var j = 0; j < iv.Length; j++)
         {
-            state[j] = new Vector<uint>(iv[j]);
+            state[j] = Vector256.Create(iv[j]);
         }
     }
 
-    private static void Initial64(Span<Vector<ulong>> state)
+    private static void Initial64(Span<Vector256<ulong>> state)
     {
         for (var j = 0; j < 8; j++)
         {
-            state[j] = new Vector<ulong>(Sha512Initial[j]);
+            state[j] = Vector256.Create(Sha512Initial[j]);
         }
     }
 
@@ -222,44 +225,36 @@ internal static class LaneHmac
     /// Hashes the rest of a message whose first <paramref name="prefixBytes"/> bytes (whole blocks) are already in the
     /// state: <paramref name="count"/> messages of <paramref name="messageLength"/> bytes, padded per FIPS 180-4 5.1.1.
     /// </summary>
-    private static void Absorb32(TotpAlgorithm algorithm, Span<Vector<uint>> state, ReadOnlySpan<byte> messages, int messageLength, int count, int prefixBytes)
+    private static void Absorb32(TotpAlgorithm algorithm, Span<Vector256<uint>> state, ReadOnlySpan<byte> messages, int messageLength, int count, int prefixBytes, Workspace work)
     {
         const int blockBytes = 64;
         var blocks = (messageLength + 1 + 8 + blockBytes - 1) / blockBytes;
         var bitLength = ((ulong)prefixBytes + (ulong)messageLength) * 8;
-        Span<byte> buffer = stackalloc byte[Vector<uint>.Count * blockBytes];
-        buffer.Clear();
         for (var b = 0; b < blocks; b++)
         {
             for (var lane = 0; lane < count; lane++)
             {
-                FillBlock(messages.Slice(lane * messageLength, messageLength), b, bitLength, 8, buffer.Slice(lane * blockBytes, blockBytes));
+                FillBlock(messages.Slice(lane * messageLength, messageLength), b, bitLength, 8, work.Blocks.Slice(lane * blockBytes, blockBytes));
             }
 
-            CompressMany32(algorithm, state, buffer, count);
+            CompressMany32(algorithm, state, work.Blocks, count, work.Words32);
         }
-
-        CryptographicOperations.ZeroMemory(buffer);
     }
 
-    private static void Absorb64(Span<Vector<ulong>> state, ReadOnlySpan<byte> messages, int messageLength, int count, int prefixBytes)
+    private static void Absorb64(Span<Vector256<ulong>> state, ReadOnlySpan<byte> messages, int messageLength, int count, int prefixBytes, Workspace work)
     {
         const int blockBytes = 128;
         var blocks = (messageLength + 1 + 16 + blockBytes - 1) / blockBytes;
         var bitLength = ((ulong)prefixBytes + (ulong)messageLength) * 8;
-        Span<byte> buffer = stackalloc byte[Vector<ulong>.Count * blockBytes];
-        buffer.Clear();
         for (var b = 0; b < blocks; b++)
         {
             for (var lane = 0; lane < count; lane++)
             {
-                FillBlock(messages.Slice(lane * messageLength, messageLength), b, bitLength, 16, buffer.Slice(lane * blockBytes, blockBytes));
+                FillBlock(messages.Slice(lane * messageLength, messageLength), b, bitLength, 16, work.Blocks.Slice(lane * blockBytes, blockBytes));
             }
 
-            CompressMany64(state, buffer, count);
+            CompressMany64(state, work.Blocks, count, work.Words64);
         }
-
-        CryptographicOperations.ZeroMemory(buffer);
     }
 
     /// <summary>
@@ -282,276 +277,172 @@ internal static class LaneHmac
             block[marker] = 0x80;
         }
 
-        var lastBlock = (message.Length + 1 + lengthBytes + block.Length - 1) / block.Length - 1;
+        var lastBlock = ((message.Length + 1 + lengthBytes + block.Length - 1) / block.Length) - 1;
         if (index == lastBlock)
         {
             BinaryPrimitives.WriteUInt64BigEndian(block[^8..], bitLength);
         }
     }
 
-    private static void Output32(ReadOnlySpan<Vector<uint>> state, int hashBytes, int count, Span<byte> destination)
+    private static void Output32(ReadOnlySpan<Vector256<uint>> state, int hashBytes, int count, Span<byte> destination)
     {
         for (var lane = 0; lane < count; lane++)
         {
             for (var j = 0; j < hashBytes / 4; j++)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(destination.Slice((lane * hashBytes) + (j * 4), 4), state[j][lane]);
+                BinaryPrimitives.WriteUInt32BigEndian(destination.Slice((lane * hashBytes) + (j * 4), 4), state[j].GetElement(lane));
             }
         }
     }
 
-    private static void Output64(ReadOnlySpan<Vector<ulong>> state, int count, Span<byte> destination)
+    private static void Output64(ReadOnlySpan<Vector256<ulong>> state, int count, Span<byte> destination)
     {
         for (var lane = 0; lane < count; lane++)
         {
             for (var j = 0; j < 8; j++)
             {
-                BinaryPrimitives.WriteUInt64BigEndian(destination.Slice((lane * 64) + (j * 8), 8), state[j][lane]);
+                BinaryPrimitives.WriteUInt64BigEndian(destination.Slice((lane * 64) + (j * 8), 8), state[j].GetElement(lane));
             }
         }
     }
 
-    /// <summary>Compresses one block per lane (<paramref name="blocks"/>: lane after lane) into the state.</summary>
-    private static void CompressMany32(TotpAlgorithm algorithm, Span<Vector<uint>> state, ReadOnlySpan<byte> blocks, int count)
+    /// <summary>
+    /// Compresses one block per lane (<paramref name="blocks"/>: all lanes' blocks, lane after lane) into the state: the
+    /// big-endian words are transposed into <paramref name="words"/> (word t of every lane side by side, one vector per word).
+    /// </summary>
+    private static void CompressMany32(TotpAlgorithm algorithm, Span<Vector256<uint>> state, ReadOnlySpan<byte> blocks, int count, Span<Vector256<uint>> words)
     {
-        var width = Vector<uint>.Count;
-        Span<uint> scratch = stackalloc uint[16 * Vector<uint>.Count];
-        scratch.Clear();
-        for (var lane = 0; lane < count; lane++)
+        // All 8 lanes are read (lanes past count hold stale or zero blocks; their results are never used). Each lane's
+        // 16 words are loaded as two vectors, byte-swapped to big-endian, and the 8x8 word matrices are transposed in
+        // registers (unpack 32, unpack 64, swap 128-bit halves), so that vector t holds word t of every lane.
+        _ = count;
+        var swap = Vector256.Create((byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+        for (var half = 0; half < 2; half++)
         {
-            var block = blocks.Slice(lane * 64, 64);
-            for (var t = 0; t < 16; t++)
+            var r0 = LoadSwapped(blocks, (0 * 64) + (half * 32), swap);
+            var r1 = LoadSwapped(blocks, (1 * 64) + (half * 32), swap);
+            var r2 = LoadSwapped(blocks, (2 * 64) + (half * 32), swap);
+            var r3 = LoadSwapped(blocks, (3 * 64) + (half * 32), swap);
+            var r4 = LoadSwapped(blocks, (4 * 64) + (half * 32), swap);
+            var r5 = LoadSwapped(blocks, (5 * 64) + (half * 32), swap);
+            var r6 = LoadSwapped(blocks, (6 * 64) + (half * 32), swap);
+            var r7 = LoadSwapped(blocks, (7 * 64) + (half * 32), swap);
+            var t0 = Avx2.UnpackLow(r0, r1).AsUInt64();
+            var t1 = Avx2.UnpackHigh(r0, r1).AsUInt64();
+            var t2 = Avx2.UnpackLow(r2, r3).AsUInt64();
+            var t3 = Avx2.UnpackHigh(r2, r3).AsUInt64();
+            var t4 = Avx2.UnpackLow(r4, r5).AsUInt64();
+            var t5 = Avx2.UnpackHigh(r4, r5).AsUInt64();
+            var t6 = Avx2.UnpackLow(r6, r7).AsUInt64();
+            var t7 = Avx2.UnpackHigh(r6, r7).AsUInt64();
+            var u0 = Avx2.UnpackLow(t0, t2).AsUInt32();
+            var u1 = Avx2.UnpackHigh(t0, t2).AsUInt32();
+            var u2 = Avx2.UnpackLow(t1, t3).AsUInt32();
+            var u3 = Avx2.UnpackHigh(t1, t3).AsUInt32();
+            var u4 = Avx2.UnpackLow(t4, t6).AsUInt32();
+            var u5 = Avx2.UnpackHigh(t4, t6).AsUInt32();
+            var u6 = Avx2.UnpackLow(t5, t7).AsUInt32();
+            var u7 = Avx2.UnpackHigh(t5, t7).AsUInt32();
+            var first = half * 8;
+            words[first] = Avx2.Permute2x128(u0, u4, 0x20);
+            words[first + 1] = Avx2.Permute2x128(u1, u5, 0x20);
+            words[first + 2] = Avx2.Permute2x128(u2, u6, 0x20);
+            words[first + 3] = Avx2.Permute2x128(u3, u7, 0x20);
+            words[first + 4] = Avx2.Permute2x128(u0, u4, 0x31);
+            words[first + 5] = Avx2.Permute2x128(u1, u5, 0x31);
+            words[first + 6] = Avx2.Permute2x128(u2, u6, 0x31);
+            words[first + 7] = Avx2.Permute2x128(u3, u7, 0x31);
+        }
+
+        // Both conditions are constants to the JIT: one call remains.
+        if (Avx512F.VL.IsSupported)
+        {
+            if (algorithm == TotpAlgorithm.Sha1)
             {
-                scratch[(t * width) + lane] = BinaryPrimitives.ReadUInt32BigEndian(block.Slice(t * 4, 4));
+                Sha1RoundsAvx512(state, words);
+            }
+            else
+            {
+                Sha256RoundsAvx512(state, words);
             }
         }
-
-        Span<Vector<uint>> w = stackalloc Vector<uint>[16];
-        for (var t = 0; t < 16; t++)
+        else if (algorithm == TotpAlgorithm.Sha1)
         {
-            w[t] = new Vector<uint>(scratch.Slice(t * width, width));
-        }
-
-        if (algorithm == TotpAlgorithm.Sha1)
-        {
-            Sha1Rounds(state, w);
+            Sha1RoundsAvx2(state, words);
         }
         else
         {
-            Sha256Rounds(state, w);
+            Sha256RoundsAvx2(state, words);
         }
-
-        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(w));
-        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(scratch));
     }
 
-    private static void CompressMany64(Span<Vector<ulong>> state, ReadOnlySpan<byte> blocks, int count)
+    private static void CompressMany64(Span<Vector256<ulong>> state, ReadOnlySpan<byte> blocks, int count, Span<Vector256<ulong>> words)
     {
-        var width = Vector<ulong>.Count;
-        Span<ulong> scratch = stackalloc ulong[16 * Vector<ulong>.Count];
-        scratch.Clear();
-        for (var lane = 0; lane < count; lane++)
+        // As above with 4 lanes of 64-bit words: four 4x4 matrices.
+        _ = count;
+        var swap = Vector256.Create((byte)7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+        for (var quarter = 0; quarter < 4; quarter++)
         {
-            var block = blocks.Slice(lane * 128, 128);
-            for (var t = 0; t < 16; t++)
-            {
-                scratch[(t * width) + lane] = BinaryPrimitives.ReadUInt64BigEndian(block.Slice(t * 8, 8));
-            }
+            var r0 = LoadSwapped(blocks, (0 * 128) + (quarter * 32), swap).AsUInt64();
+            var r1 = LoadSwapped(blocks, (1 * 128) + (quarter * 32), swap).AsUInt64();
+            var r2 = LoadSwapped(blocks, (2 * 128) + (quarter * 32), swap).AsUInt64();
+            var r3 = LoadSwapped(blocks, (3 * 128) + (quarter * 32), swap).AsUInt64();
+            var t0 = Avx2.UnpackLow(r0, r1);
+            var t1 = Avx2.UnpackHigh(r0, r1);
+            var t2 = Avx2.UnpackLow(r2, r3);
+            var t3 = Avx2.UnpackHigh(r2, r3);
+            var first = quarter * 4;
+            words[first] = Avx2.Permute2x128(t0, t2, 0x20);
+            words[first + 1] = Avx2.Permute2x128(t1, t3, 0x20);
+            words[first + 2] = Avx2.Permute2x128(t0, t2, 0x31);
+            words[first + 3] = Avx2.Permute2x128(t1, t3, 0x31);
         }
 
-        Span<Vector<ulong>> w = stackalloc Vector<ulong>[16];
-        for (var t = 0; t < 16; t++)
+        if (Avx512F.VL.IsSupported)
         {
-            w[t] = new Vector<ulong>(scratch.Slice(t * width, width));
+            Sha512RoundsAvx512(state, words);
         }
-
-        Sha512Rounds(state, w);
-        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(w));
-        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(scratch));
+        else
+        {
+            Sha512RoundsAvx2(state, words);
+        }
     }
 
-    private static Vector<uint> Rotl(Vector<uint> x, int n) => Vector.ShiftLeft(x, n) | Vector.ShiftRightLogical(x, 32 - n);
+    /// <summary>32 bytes of <paramref name="blocks"/> from <paramref name="offset"/>, bytes reordered by <paramref name="swap"/>.</summary>
+    private static Vector256<uint> LoadSwapped(ReadOnlySpan<byte> blocks, int offset, Vector256<byte> swap) =>
+        Avx2.Shuffle(MemoryMarshal.Read<Vector256<byte>>(blocks[offset..]), swap).AsUInt32();
 
-    private static Vector<uint> Rotr(Vector<uint> x, int n) => Vector.ShiftRightLogical(x, n) | Vector.ShiftLeft(x, 32 - n);
-
-    private static Vector<ulong> Rotr(Vector<ulong> x, int n) => Vector.ShiftRightLogical(x, n) | Vector.ShiftLeft(x, 64 - n);
-
-    /// <summary>The 80 rounds of SHA-1 (FIPS 180-4 6.1.2) with the message schedule in a ring of 16 words.</summary>
-    private static void Sha1Rounds(Span<Vector<uint>> state, Span<Vector<uint>> w)
+    /// <summary>
+    /// The scratch memory of one top-level call, carved from one stack buffer and wiped once at the end (it holds the
+    /// padded key, intermediate hashes and states): the blocks of all lanes, the transposed message words, the state
+    /// and a small byte area.
+    /// </summary>
+    private readonly ref struct Workspace
     {
-        var a = state[0];
-        var b = state[1];
-        var c = state[2];
-        var d = state[3];
-        var e = state[4];
+        private const int BlocksBytes = Lanes32 * 64;      // = Lanes64 * 128
+        private const int WordsBytes = 16 * 32;            // 16 vectors of 256 bits
+        private const int StateBytes = 8 * 32;             // 8 vectors of 256 bits
+        private const int SmallBytes = Lanes32 * 32;       // inner hashes of all lanes (= Lanes64 * 64), or the block key
 
-        var k = new Vector<uint>(0x5A827999u);
-        for (var t = 0; t < 20; t++)
-        {
-            var wt = Schedule1(w, t);
-            var temp = Rotl(a, 5) + Vector.ConditionalSelect(b, c, d) + e + k + wt;
-            e = d;
-            d = c;
-            c = Rotl(b, 30);
-            b = a;
-            a = temp;
-        }
+        public const int Size = BlocksBytes + WordsBytes + StateBytes + SmallBytes;
 
-        k = new Vector<uint>(0x6ED9EBA1u);
-        for (var t = 20; t < 40; t++)
-        {
-            var wt = Schedule1(w, t);
-            var temp = Rotl(a, 5) + (b ^ c ^ d) + e + k + wt;
-            e = d;
-            d = c;
-            c = Rotl(b, 30);
-            b = a;
-            a = temp;
-        }
+        private readonly Span<byte> _memory;
 
-        k = new Vector<uint>(0x8F1BBCDCu);
-        for (var t = 40; t < 60; t++)
-        {
-            var wt = Schedule1(w, t);
-            var temp = Rotl(a, 5) + Vector.ConditionalSelect(b ^ c, d, b) + e + k + wt;
-            e = d;
-            d = c;
-            c = Rotl(b, 30);
-            b = a;
-            a = temp;
-        }
+        public Workspace(Span<byte> memory) => _memory = memory;
 
-        k = new Vector<uint>(0xCA62C1D6u);
-        for (var t = 60; t < 80; t++)
-        {
-            var wt = Schedule1(w, t);
-            var temp = Rotl(a, 5) + (b ^ c ^ d) + e + k + wt;
-            e = d;
-            d = c;
-            c = Rotl(b, 30);
-            b = a;
-            a = temp;
-        }
+        public Span<byte> Blocks => _memory[..BlocksBytes];
 
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
-    }
+        public Span<Vector256<uint>> Words32 => MemoryMarshal.Cast<byte, Vector256<uint>>(_memory.Slice(BlocksBytes, WordsBytes));
 
-    private static Vector<uint> Schedule1(Span<Vector<uint>> w, int t)
-    {
-        if (t < 16)
-        {
-            return w[t];
-        }
+        public Span<Vector256<ulong>> Words64 => MemoryMarshal.Cast<byte, Vector256<ulong>>(_memory.Slice(BlocksBytes, WordsBytes));
 
-        var value = Rotl(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1);
-        w[t & 15] = value;
-        return value;
-    }
+        public Span<Vector256<uint>> State32 => MemoryMarshal.Cast<byte, Vector256<uint>>(_memory.Slice(BlocksBytes + WordsBytes, StateBytes));
 
-    /// <summary>The 64 rounds of SHA-256 (FIPS 180-4 6.2.2) with the message schedule in a ring of 16 words.</summary>
-    private static void Sha256Rounds(Span<Vector<uint>> state, Span<Vector<uint>> w)
-    {
-        var a = state[0];
-        var b = state[1];
-        var c = state[2];
-        var d = state[3];
-        var e = state[4];
-        var f = state[5];
-        var g = state[6];
-        var h = state[7];
-        ReadOnlySpan<uint> constants = Sha256K;
-        for (var t = 0; t < 64; t++)
-        {
-            Vector<uint> wt;
-            if (t < 16)
-            {
-                wt = w[t];
-            }
-            else
-            {
-                var w15 = w[(t - 15) & 15];
-                var w2 = w[(t - 2) & 15];
-                var s0 = Rotr(w15, 7) ^ Rotr(w15, 18) ^ Vector.ShiftRightLogical(w15, 3);
-                var s1 = Rotr(w2, 17) ^ Rotr(w2, 19) ^ Vector.ShiftRightLogical(w2, 10);
-                wt = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
-                w[t & 15] = wt;
-            }
+        public Span<Vector256<ulong>> State64 => MemoryMarshal.Cast<byte, Vector256<ulong>>(_memory.Slice(BlocksBytes + WordsBytes, StateBytes));
 
-            var t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + Vector.ConditionalSelect(e, f, g) + new Vector<uint>(constants[t]) + wt;
-            var t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + Vector.ConditionalSelect(a ^ b, c, a);
-            h = g;
-            g = f;
-            f = e;
-            e = d + t1;
-            d = c;
-            c = b;
-            b = a;
-            a = t1 + t2;
-        }
+        public Span<byte> Small => _memory.Slice(BlocksBytes + WordsBytes + StateBytes, SmallBytes);
 
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
-        state[5] += f;
-        state[6] += g;
-        state[7] += h;
-    }
-
-    /// <summary>The 80 rounds of SHA-512 (FIPS 180-4 6.4.2) with the message schedule in a ring of 16 words.</summary>
-    private static void Sha512Rounds(Span<Vector<ulong>> state, Span<Vector<ulong>> w)
-    {
-        var a = state[0];
-        var b = state[1];
-        var c = state[2];
-        var d = state[3];
-        var e = state[4];
-        var f = state[5];
-        var g = state[6];
-        var h = state[7];
-        ReadOnlySpan<ulong> constants = Sha512K;
-        for (var t = 0; t < 80; t++)
-        {
-            Vector<ulong> wt;
-            if (t < 16)
-            {
-                wt = w[t];
-            }
-            else
-            {
-                var w15 = w[(t - 15) & 15];
-                var w2 = w[(t - 2) & 15];
-                var s0 = Rotr(w15, 1) ^ Rotr(w15, 8) ^ Vector.ShiftRightLogical(w15, 7);
-                var s1 = Rotr(w2, 19) ^ Rotr(w2, 61) ^ Vector.ShiftRightLogical(w2, 6);
-                wt = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
-                w[t & 15] = wt;
-            }
-
-            var t1 = h + (Rotr(e, 14) ^ Rotr(e, 18) ^ Rotr(e, 41)) + Vector.ConditionalSelect(e, f, g) + new Vector<ulong>(constants[t]) + wt;
-            var t2 = (Rotr(a, 28) ^ Rotr(a, 34) ^ Rotr(a, 39)) + Vector.ConditionalSelect(a ^ b, c, a);
-            h = g;
-            g = f;
-            f = e;
-            e = d + t1;
-            d = c;
-            c = b;
-            b = a;
-            a = t1 + t2;
-        }
-
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
-        state[5] += f;
-        state[6] += g;
-        state[7] += h;
+        public void Wipe() => CryptographicOperations.ZeroMemory(_memory);
     }
 
     // Initial hash values and round constants of FIPS 180-4 sections 4.2 and 5.3 (checked against the fractional parts
