@@ -62,6 +62,7 @@ internal static class HomePage
                     <tr><td>Sessions</td><td><code>GET /api/v1/sessions</code>, <code>GET /api/v1/sessions/stats</code>, <code>DELETE /api/v1/sessions/{id}</code>, <code>DELETE /api/v1/sessions</code></td><td>your devices; revoke one or all others</td></tr>
                     <tr><td>LLM gateway</td><td><code>POST /v1/chat/completions</code>, <code>GET /v1/models</code></td><td>OpenAI-compatible; authenticate with an API key as <code>Authorization: Bearer fnd_...</code>; model <code>chat</code></td></tr>
                     <tr><td>Provider keys</td><td><code>POST /api/v1/provider-keys</code>, <code>GET /api/v1/provider-keys</code>, <code>POST /api/v1/provider-keys/{id}/test</code></td><td>bring your own OpenAI, Anthropic, HuggingFace or custom key; stored encrypted</td></tr>
+                    <tr><td>Two-factor authentication (TOTP)</td><td><a href="/totp.html">/totp.html</a></td><td>sign in, scan the QR code with an authenticator app, enable with a code, get recovery codes; API under <code>/api/v1/totp</code></td></tr>
                     <tr><td>API keys</td><td><code>POST /api/v1/api-keys</code>, <code>GET /api/v1/api-keys</code>, <code>POST /api/v1/api-keys/{id}/deactivate</code>, <code>DELETE /api/v1/api-keys/{id}</code></td><td>the full <code>fnd_...</code> key is shown once; use it as <code>Authorization: Bearer</code> or <code>X-API-Key</code></td></tr>
                   </tbody>
                 </table>

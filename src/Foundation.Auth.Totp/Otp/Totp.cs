@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Foundation.Auth.Totp.Internal;
 
@@ -144,7 +146,34 @@ public static class Totp
         out long matchedTimeStep,
         int digits = DefaultDigits,
         TotpAlgorithm algorithm = TotpAlgorithm.Sha1,
-        int periodSeconds = DefaultPeriodSeconds)
+        int periodSeconds = DefaultPeriodSeconds) =>
+        VerifyCore(secret, code, now, window, out matchedTimeStep, digits, algorithm, periodSeconds, oneShot: false);
+
+    /// <summary>
+    /// <see cref="Verify(ReadOnlySpan{byte}, ReadOnlySpan{char}, DateTimeOffset, int, out long, int, TotpAlgorithm, int)"/>
+    /// on the BCL's one-shot HMAC whatever the hardware: the reference for tests and benchmarks.
+    /// </summary>
+    internal static bool VerifyOneShot(
+        ReadOnlySpan<byte> secret,
+        ReadOnlySpan<char> code,
+        DateTimeOffset now,
+        int window,
+        out long matchedTimeStep,
+        int digits = DefaultDigits,
+        TotpAlgorithm algorithm = TotpAlgorithm.Sha1,
+        int periodSeconds = DefaultPeriodSeconds) =>
+        VerifyCore(secret, code, now, window, out matchedTimeStep, digits, algorithm, periodSeconds, oneShot: true);
+
+    private static bool VerifyCore(
+        ReadOnlySpan<byte> secret,
+        ReadOnlySpan<char> code,
+        DateTimeOffset now,
+        int window,
+        out long matchedTimeStep,
+        int digits,
+        TotpAlgorithm algorithm,
+        int periodSeconds,
+        bool oneShot)
     {
         CheckArguments(secret, window, digits, algorithm, periodSeconds);
         matchedTimeStep = -1;
@@ -156,29 +185,86 @@ public static class Totp
         }
 
         typed = typed[..digits];
-        Span<byte> expected = stackalloc byte[Hotp.MaxDigits];
-        expected = expected[..digits];
         var current = GetTimeStep(now, periodSeconds);
 
         // Order 0, -1, +1, -2, +2, ...: the first match is the one closest to now.
+        Span<long> steps = stackalloc long[(2 * MaxWindow) + 1];
+        var count = 0;
         for (var i = 0; i <= 2 * window; i++)
         {
             var offset = (i + 1) / 2;
             var step = (i & 1) == 1 ? current - offset : current + offset;
-            if (step < 0)
+            if (step >= 0)
             {
-                continue;
+                steps[count++] = step;
+            }
+        }
+
+        steps = steps[..count];
+        matchedTimeStep = LaneHmac.IsSupported && !oneShot
+            ? MatchManaged(secret, typed, steps, digits, algorithm)
+            : MatchOneShot(secret, typed, steps, digits, algorithm);
+        return matchedTimeStep >= 0;
+    }
+
+    /// <summary>
+    /// Computes the code of every step (the key pads once, then the steps side by side in SIMD lanes) and compares each
+    /// with <see cref="CryptographicOperations.FixedTimeEquals"/>; returns the first step that matched, or -1.
+    /// </summary>
+    private static long MatchManaged(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> typed, ReadOnlySpan<long> steps, int digits, TotpAlgorithm algorithm)
+    {
+        var lanes = LaneHmac.Lanes(algorithm);
+        var hashBytes = LaneHmac.HashBytes(algorithm);
+        Span<ulong> keyState = stackalloc ulong[LaneHmac.KeyStateWords];
+        Span<byte> messages = stackalloc byte[lanes * sizeof(long)];
+        Span<byte> hashes = stackalloc byte[lanes * LaneHmac.MaxHashBytes];
+        Span<byte> expected = stackalloc byte[digits];
+        var power = Hotp.PowerOfTen(digits);
+        var matched = -1L;
+
+        LaneHmac.PrepareKey(secret, algorithm, keyState);
+        for (var first = 0; first < steps.Length; first += lanes)
+        {
+            var count = Math.Min(lanes, steps.Length - first);
+            for (var j = 0; j < count; j++)
+            {
+                BinaryPrimitives.WriteInt64BigEndian(messages.Slice(j * sizeof(long), sizeof(long)), steps[first + j]);
             }
 
-            Hotp.WriteDigits(Hotp.ComputeValueUnchecked(secret, step, digits, algorithm), expected);
-            if (CryptographicOperations.FixedTimeEquals(expected, typed) && matchedTimeStep < 0)
+            LaneHmac.Compute(algorithm, keyState, messages, sizeof(long), count, hashes);
+            for (var j = 0; j < count; j++)
             {
-                matchedTimeStep = step;
+                var value = Hotp.DynamicTruncation(hashes.Slice(j * hashBytes, hashBytes)) % power;
+                Hotp.WriteDigits(value, expected);
+                if (CryptographicOperations.FixedTimeEquals(expected, typed) && matched < 0)
+                {
+                    matched = steps[first + j];
+                }
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyState));
+        CryptographicOperations.ZeroMemory(hashes);
+        CryptographicOperations.ZeroMemory(expected);
+        return matched;
+    }
+
+    private static long MatchOneShot(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> typed, ReadOnlySpan<long> steps, int digits, TotpAlgorithm algorithm)
+    {
+        Span<byte> expected = stackalloc byte[digits];
+        var power = Hotp.PowerOfTen(digits);
+        var matched = -1L;
+        foreach (var step in steps)
+        {
+            Hotp.WriteDigits(Hotp.TruncateOneShot(secret, step, algorithm) % power, expected);
+            if (CryptographicOperations.FixedTimeEquals(expected, typed) && matched < 0)
+            {
+                matched = step;
             }
         }
 
         CryptographicOperations.ZeroMemory(expected);
-        return matchedTimeStep >= 0;
+        return matched;
     }
 
     /// <summary>
