@@ -81,6 +81,15 @@ internal sealed class RouteRequest
     /// <summary>How many attempts were made.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>When the first attempt started (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long Started { get; set; }
+
+    /// <summary>What is left of the deadline when the resilience pipeline takes over after a failed first attempt.</summary>
+    public TimeSpan RemainingDeadline { get; set; }
+
+    /// <summary>The failed first attempt's outcome, handed to the resilience pipeline as its own first attempt's.</summary>
+    public Exception? Replay { get; set; }
+
     /// <summary>The most recent attempt's failure.</summary>
     public Exception? LastError { get; set; }
 
