@@ -238,7 +238,8 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
     }
 
     /// <summary>
-    /// Runs the first attempt under a single timer (the earlier of the attempt timeout and the deadline) and returns at once when it
+    /// Runs the first attempt under a single timer (the earlier of the attempt timeout and the deadline, armed once the attempt
+    /// waits, for what is left of it) and returns at once when it
     /// succeeds; otherwise hands its outcome to the Polly pipeline, which decides on fallbacks and retries as if it had made that
     /// attempt (an attempt cut by its timer becomes the <see cref="TimeoutRejectedException"/> Polly's timeout would have produced).
     /// </summary>
@@ -250,7 +251,13 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         Outcome<T> outcome;
         try
         {
-            outcome = await attempt(this, request, source.Token).ConfigureAwait(false);
+            var pending = attempt(this, request, source.Token);
+            if (!pending.IsCompleted)
+            {
+                _firstAttempt.Arm(source, request.Started);
+            }
+
+            outcome = await pending.ConfigureAwait(false);
         }
         finally
         {
