@@ -343,10 +343,10 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             entered = true;
             state.Requests.Add(now / _selector.Frequency, 1);
             var response = await client.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
-            var elapsed = _time.GetTimestamp() - now;
+            var end = _time.GetTimestamp();
             state.Exit();
             entered = false;
-            OnAttemptSuccess(request, deployment, elapsed, response.Usage);
+            OnAttemptSuccess(request, deployment, end - now, end, response.Usage);
             Stamp(response.AdditionalProperties ??= [], deployment);
             return Outcome.FromResult(response);
         }
@@ -477,7 +477,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             if (failure is null)
             {
                 deployment.State.RecordSuccess();
-                RecordTokens(request, deployment, usage);
+                RecordTokens(request, deployment, usage, _time.GetTimestamp());
                 _telemetry.RecordAttempt(request.Group.Name, deployment.Name, "success");
             }
 
@@ -503,27 +503,32 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         }
     }
 
-    private async ValueTask<IChatClient> ResolveClientAsync(LlmDeployment deployment, CancellationToken cancellationToken)
+    private ValueTask<IChatClient> ResolveClientAsync(LlmDeployment deployment, CancellationToken cancellationToken)
     {
         if (_credentials is null || _clientCache is null || deployment.ProviderType is not { } type)
         {
-            return deployment.Client;
+            return new ValueTask<IChatClient>(deployment.Client);
         }
 
-        var credential = await _credentials.ResolveAsync(_caller, deployment.ProviderName, type, cancellationToken).ConfigureAwait(false);
-        return credential is null ? deployment.Client : _clientCache.Get(deployment, credential);
+        return ResolveCredentialClientAsync(deployment, type, cancellationToken);
     }
 
-    private void OnAttemptSuccess(RouteRequest request, LlmDeployment deployment, long elapsedTimestamp, UsageDetails? usage)
+    private async ValueTask<IChatClient> ResolveCredentialClientAsync(LlmDeployment deployment, Providers.LlmProviderType type, CancellationToken cancellationToken)
+    {
+        var credential = await _credentials!.ResolveAsync(_caller, deployment.ProviderName, type, cancellationToken).ConfigureAwait(false);
+        return credential is null ? deployment.Client : _clientCache!.Get(deployment, credential);
+    }
+
+    private void OnAttemptSuccess(RouteRequest request, LlmDeployment deployment, long elapsedTimestamp, long now, UsageDetails? usage)
     {
         var state = deployment.State;
         state.RecordSuccess();
         state.RecordLatency(ToMicros(elapsedTimestamp));
-        RecordTokens(request, deployment, usage);
+        RecordTokens(request, deployment, usage, now);
         _telemetry.RecordAttempt(request.Group.Name, deployment.Name, "success");
     }
 
-    private void RecordTokens(RouteRequest request, LlmDeployment deployment, UsageDetails? usage)
+    private void RecordTokens(RouteRequest request, LlmDeployment deployment, UsageDetails? usage, long now)
     {
         var tokens = usage?.TotalTokenCount ?? ((usage?.InputTokenCount ?? 0) + (usage?.OutputTokenCount ?? 0));
         if (tokens <= 0)
@@ -531,7 +536,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             tokens = request.Features.EstimatedInputTokens;
         }
 
-        deployment.State.Tokens.Add(_time.GetTimestamp() / _selector.Frequency, tokens);
+        deployment.State.Tokens.Add(now / _selector.Frequency, tokens);
     }
 
     private void OnAttemptFailure(RouteRequest request, LlmDeployment deployment, Exception exception)
