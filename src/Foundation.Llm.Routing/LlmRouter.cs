@@ -13,6 +13,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
+using Polly.Timeout;
 
 namespace Foundation.Llm.Routing;
 
@@ -46,6 +47,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
     private readonly DeploymentSelector _selector;
     private readonly PolicyEvaluator _policies;
     private readonly ResiliencePipeline _pipeline;
+    private readonly FirstAttemptTimer _firstAttempt;
     private readonly ChatClientMetadata _metadata = new(FoundationSystem);
     private readonly long _cooldownTicks;
 
@@ -73,6 +75,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         _selector = new DeploymentSelector(time, prices, random);
         _policies = new PolicyEvaluator(policies);
         _pipeline = LlmResiliencePipeline.Build(resilience, time);
+        _firstAttempt = new FirstAttemptTimer(time, resilience);
         _cooldownTicks = (long)(resilience.CooldownPeriod.TotalSeconds * time.TimestampFrequency);
     }
 
@@ -90,21 +93,8 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         var request = Prepare(messages, options, cancellationToken);
         var started = _time.GetTimestamp();
         using var activity = StartActivity(request.RequestedModel, streaming: false);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        Outcome<ChatResponse> outcome;
-        try
-        {
-            context.Properties.Set(LlmResiliencePipeline.RequestKey, request);
-            outcome = await _pipeline.ExecuteOutcomeAsync(
-                static (ctx, state) => state.Router.AttemptAsync(ctx, state),
-                context,
-                request).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
+        request.Started = started;
+        var outcome = await ExecuteAsync(request, static (router, request, token) => router.AttemptAsync(request, token)).ConfigureAwait(false);
         if (outcome.Exception is { } exception)
         {
             var error = Translate(exception, request);
@@ -247,7 +237,93 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         throw request.NoDeployment(_time.GetTimestamp(), _selector.Frequency, atStart: true);
     }
 
-    private async ValueTask<Outcome<ChatResponse>> AttemptAsync(ResilienceContext context, RouteRequest request)
+    /// <summary>
+    /// Runs the first attempt under a single timer (the earlier of the attempt timeout and the deadline, armed once the attempt
+    /// waits, for what is left of it) and returns at once when it
+    /// succeeds; otherwise hands its outcome to the Polly pipeline, which decides on fallbacks and retries as if it had made that
+    /// attempt (an attempt cut by its timer becomes the <see cref="TimeoutRejectedException"/> Polly's timeout would have produced).
+    /// </summary>
+    private async ValueTask<Outcome<T>> ExecuteAsync<T>(RouteRequest request, Func<LlmRouter, RouteRequest, CancellationToken, ValueTask<Outcome<T>>> attempt)
+    {
+        var source = _firstAttempt.Start();
+        var callerToken = request.CallerToken;
+        var link = callerToken.CanBeCanceled ? callerToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source) : default;
+        Outcome<T> outcome;
+        try
+        {
+            var pending = attempt(this, request, source.Token);
+            if (!pending.IsCompleted)
+            {
+                _firstAttempt.Arm(source, request.Started);
+            }
+
+            outcome = await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            link.Dispose();
+        }
+
+        var timedOut = source.IsCancellationRequested && !callerToken.IsCancellationRequested;
+        _firstAttempt.Stop(source);
+        if (outcome.Exception is not { } failure || callerToken.IsCancellationRequested)
+        {
+            // Success, or the caller gave up (never retried).
+            return outcome;
+        }
+
+        if (timedOut && failure is OperationCanceledException)
+        {
+            if (_firstAttempt.DeadlineFirst)
+            {
+                return DeadlineExceeded<T>(request, failure);
+            }
+
+            failure = new TimeoutRejectedException(
+                $"The operation didn't complete within the allowed timeout of '{_resilience.AttemptTimeout}'.", _resilience.AttemptTimeout, failure);
+        }
+
+        var remaining = _resilience.Deadline - _time.GetElapsedTime(request.Started);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return DeadlineExceeded<T>(request, failure);
+        }
+
+        request.RemainingDeadline = remaining;
+        request.Replay = failure;
+        var context = ResilienceContextPool.Shared.Get(callerToken);
+        try
+        {
+            context.Properties.Set(LlmResiliencePipeline.RequestKey, request);
+            return await _pipeline.ExecuteOutcomeAsync(
+                static (ctx, state) =>
+                {
+                    var (request, attempt) = state;
+                    if (request.Replay is { } replay)
+                    {
+                        request.Replay = null;
+                        return new ValueTask<Outcome<T>>(Outcome.FromException<T>(replay));
+                    }
+
+                    return attempt(request.Router, request, ctx.CancellationToken);
+                },
+                context,
+                (request, attempt)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private Outcome<T> DeadlineExceeded<T>(RouteRequest request, Exception failure)
+    {
+        request.DeadlineExceeded = true;
+        return Outcome.FromException<T>(new TimeoutRejectedException(
+            $"The operation didn't complete within the allowed timeout of '{_resilience.Deadline}'.", _resilience.Deadline, failure));
+    }
+
+    private async ValueTask<Outcome<ChatResponse>> AttemptAsync(RouteRequest request, CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
         var deployment = request.SelectNext(_selector, now);
@@ -261,16 +337,16 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         var entered = false;
         try
         {
-            var client = await ResolveClientAsync(deployment, context.CancellationToken).ConfigureAwait(false);
+            var client = await ResolveClientAsync(deployment, cancellationToken).ConfigureAwait(false);
             request.Options.ModelId = deployment.Model;
             state.Enter();
             entered = true;
             state.Requests.Add(now / _selector.Frequency, 1);
-            var response = await client.GetResponseAsync(request.Messages, request.Options, context.CancellationToken).ConfigureAwait(false);
-            var elapsed = _time.GetTimestamp() - now;
+            var response = await client.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
+            var end = _time.GetTimestamp();
             state.Exit();
             entered = false;
-            OnAttemptSuccess(request, deployment, elapsed, response.Usage);
+            OnAttemptSuccess(request, deployment, end - now, end, response.Usage);
             Stamp(response.AdditionalProperties ??= [], deployment);
             return Outcome.FromResult(response);
         }
@@ -286,7 +362,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         }
     }
 
-    private async ValueTask<Outcome<StreamStart>> StreamAttemptAsync(ResilienceContext context, RouteRequest request)
+    private async ValueTask<Outcome<StreamStart>> StreamAttemptAsync(RouteRequest request, CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
         var deployment = request.SelectNext(_selector, now);
@@ -302,7 +378,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
         try
         {
-            var client = await ResolveClientAsync(deployment, context.CancellationToken).ConfigureAwait(false);
+            var client = await ResolveClientAsync(deployment, cancellationToken).ConfigureAwait(false);
             request.Options.ModelId = deployment.Model;
 
             // The stream outlives this attempt, so it gets its own token (the caller's), cancelled by the attempt timeout and
@@ -312,13 +388,13 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             entered = true;
             state.Requests.Add(now / _selector.Frequency, 1);
             bool hasFirst;
-            using (context.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), streamCancellation))
+            using (cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), streamCancellation))
             {
                 enumerator = client.GetStreamingResponseAsync(request.Messages, request.Options, streamCancellation.Token).GetAsyncEnumerator(streamCancellation.Token);
                 hasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
             }
 
-            context.CancellationToken.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             state.RecordLatency(ToMicros(_time.GetTimestamp() - now));
             return Outcome.FromResult(new StreamStart(enumerator, hasFirst ? enumerator.Current : null, streamCancellation, deployment));
         }
@@ -345,21 +421,8 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         request.CallerToken = cancellationToken;
         var started = _time.GetTimestamp();
         using var activity = StartActivity(request.RequestedModel, streaming: true);
-        var context = ResilienceContextPool.Shared.Get(request.CallerToken);
-        Outcome<StreamStart> outcome;
-        try
-        {
-            context.Properties.Set(LlmResiliencePipeline.RequestKey, request);
-            outcome = await _pipeline.ExecuteOutcomeAsync(
-                static (ctx, state) => state.Router.StreamAttemptAsync(ctx, state),
-                context,
-                request).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
+        request.Started = started;
+        var outcome = await ExecuteAsync(request, static (router, request, token) => router.StreamAttemptAsync(request, token)).ConfigureAwait(false);
         if (outcome.Exception is { } exception)
         {
             var error = Translate(exception, request);
@@ -414,7 +477,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             if (failure is null)
             {
                 deployment.State.RecordSuccess();
-                RecordTokens(request, deployment, usage);
+                RecordTokens(request, deployment, usage, _time.GetTimestamp());
                 _telemetry.RecordAttempt(request.Group.Name, deployment.Name, "success");
             }
 
@@ -440,27 +503,32 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         }
     }
 
-    private async ValueTask<IChatClient> ResolveClientAsync(LlmDeployment deployment, CancellationToken cancellationToken)
+    private ValueTask<IChatClient> ResolveClientAsync(LlmDeployment deployment, CancellationToken cancellationToken)
     {
         if (_credentials is null || _clientCache is null || deployment.ProviderType is not { } type)
         {
-            return deployment.Client;
+            return new ValueTask<IChatClient>(deployment.Client);
         }
 
-        var credential = await _credentials.ResolveAsync(_caller, deployment.ProviderName, type, cancellationToken).ConfigureAwait(false);
-        return credential is null ? deployment.Client : _clientCache.Get(deployment, credential);
+        return ResolveCredentialClientAsync(deployment, type, cancellationToken);
     }
 
-    private void OnAttemptSuccess(RouteRequest request, LlmDeployment deployment, long elapsedTimestamp, UsageDetails? usage)
+    private async ValueTask<IChatClient> ResolveCredentialClientAsync(LlmDeployment deployment, Providers.LlmProviderType type, CancellationToken cancellationToken)
+    {
+        var credential = await _credentials!.ResolveAsync(_caller, deployment.ProviderName, type, cancellationToken).ConfigureAwait(false);
+        return credential is null ? deployment.Client : _clientCache!.Get(deployment, credential);
+    }
+
+    private void OnAttemptSuccess(RouteRequest request, LlmDeployment deployment, long elapsedTimestamp, long now, UsageDetails? usage)
     {
         var state = deployment.State;
         state.RecordSuccess();
         state.RecordLatency(ToMicros(elapsedTimestamp));
-        RecordTokens(request, deployment, usage);
+        RecordTokens(request, deployment, usage, now);
         _telemetry.RecordAttempt(request.Group.Name, deployment.Name, "success");
     }
 
-    private void RecordTokens(RouteRequest request, LlmDeployment deployment, UsageDetails? usage)
+    private void RecordTokens(RouteRequest request, LlmDeployment deployment, UsageDetails? usage, long now)
     {
         var tokens = usage?.TotalTokenCount ?? ((usage?.InputTokenCount ?? 0) + (usage?.OutputTokenCount ?? 0));
         if (tokens <= 0)
@@ -468,7 +536,7 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             tokens = request.Features.EstimatedInputTokens;
         }
 
-        deployment.State.Tokens.Add(_time.GetTimestamp() / _selector.Frequency, tokens);
+        deployment.State.Tokens.Add(now / _selector.Frequency, tokens);
     }
 
     private void OnAttemptFailure(RouteRequest request, LlmDeployment deployment, Exception exception)

@@ -41,24 +41,39 @@ internal sealed class PolicyEvaluator
             return null;
         }
 
-        List<PolicyRule>? rules = null;
+        // The common cases (no rule, or exactly one) allocate nothing: a single rule comes as its own cached one-element array.
+        PolicyRule? single = null;
+        List<PolicyRule>? more = null;
         if (_roles.Count > 0)
         {
-            foreach (var role in caller.Roles)
+            var roles = caller.Roles;
+            for (var i = 0; i < roles.Count; i++)
             {
-                if (_roles.TryGetValue(role, out var rule))
+                if (_roles.TryGetValue(roles[i], out var rule))
                 {
-                    (rules ??= []).Add(rule);
+                    Add(rule, ref single, ref more);
                 }
             }
         }
 
         if (caller.TenantId is { } tenant && _tenants.TryGetValue(tenant, out var tenantRule))
         {
-            (rules ??= []).Add(tenantRule);
+            Add(tenantRule, ref single, ref more);
         }
 
-        return rules?.ToArray();
+        return more is not null ? [.. more] : single?.Alone;
+
+        static void Add(PolicyRule rule, ref PolicyRule? single, ref List<PolicyRule>? more)
+        {
+            if (single is null)
+            {
+                single = rule;
+            }
+            else
+            {
+                (more ??= [single]).Add(rule);
+            }
+        }
     }
 
     /// <summary>Throws when a rule denies <paramref name="requested"/> by name or its max-token cap is exceeded; returns the tightest cap.</summary>
@@ -134,7 +149,11 @@ internal sealed class PolicyRule
         Allowed = new HashSet<string>(policy.AllowedModels, StringComparer.OrdinalIgnoreCase);
         Denied = new HashSet<string>(policy.DeniedModels, StringComparer.OrdinalIgnoreCase);
         MaxOutputTokens = policy.MaxOutputTokens;
+        Alone = [this];
     }
+
+    /// <summary>This rule as the only one applying to a caller (shared, never modified).</summary>
+    public PolicyRule[] Alone { get; }
 
     public string Key { get; }
 

@@ -8,8 +8,11 @@ namespace Foundation.Llm.Routing.Resilience;
 
 /// <summary>
 /// The router's Polly pipeline, built once: overall deadline (timeout) → retry (fallback to the next deployment at once, or a new
-/// round after a jittered exponential backoff / Retry-After) → per-attempt timeout. Every delegate is static and reads the request
-/// from the pooled <see cref="ResilienceContext"/>, so a call allocates no closures.
+/// round after a jittered exponential backoff / Retry-After) → per-attempt timeout. Every delegate reads the request from the pooled
+/// <see cref="ResilienceContext"/>, so a call allocates no closures. The router runs a request's first attempt under one
+/// <see cref="FirstAttemptTimer"/> and enters this pipeline only when that attempt fails: the pipeline then starts from the failed
+/// outcome (<see cref="RouteRequest.Replay"/>), so its retry decides exactly as if it had run the first attempt itself, and the
+/// deadline counts what the first attempt already used (<see cref="RouteRequest.RemainingDeadline"/>).
 /// </summary>
 internal static class LlmResiliencePipeline
 {
@@ -23,6 +26,8 @@ internal static class LlmResiliencePipeline
         {
             Name = "Deadline",
             Timeout = options.Deadline,
+            TimeoutGenerator = args => new ValueTask<TimeSpan>(
+                args.Context.Properties.TryGetValue(RequestKey, out var request) ? request.RemainingDeadline : options.Deadline),
             OnTimeout = static args =>
             {
                 if (args.Context.Properties.TryGetValue(RequestKey, out var request))

@@ -10,17 +10,23 @@ internal sealed class DeploymentState
     private long _ewmaMicros;
     private int _consecutiveFailures;
     private long _cooldownUntil = long.MinValue;
+    private (AliasGroup Group, int Index)[] _groups = [];
 
-    public DeploymentState(string name) => Name = name;
+    public DeploymentState(string name)
+    {
+        Name = name;
+        Requests = new UsageWindow(this);
+        Tokens = new UsageWindow(this);
+    }
 
     /// <summary>The deployment's name (metrics label).</summary>
     public string Name { get; }
 
     /// <summary>Requests per second bucket over the last minute.</summary>
-    public UsageWindow Requests { get; } = new();
+    public UsageWindow Requests { get; }
 
     /// <summary>Tokens (input + output) per second bucket over the last minute.</summary>
-    public UsageWindow Tokens { get; } = new();
+    public UsageWindow Tokens { get; }
 
     /// <summary>Requests currently in flight.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -57,8 +63,30 @@ internal sealed class DeploymentState
 
             if (Interlocked.CompareExchange(ref _ewmaMicros, updated, old) == old)
             {
+                var groups = _groups;
+                for (var i = 0; i < groups.Length; i++)
+                {
+                    groups[i].Group.OnLatencyChanged(groups[i].Index, old, updated);
+                }
+
                 return;
             }
+        }
+    }
+
+    /// <summary>Registers an alias entry that caches a winner from this state (at start, before any request).</summary>
+    public void Join(AliasGroup group, int index)
+    {
+        _groups = [.. _groups, (group, index)];
+    }
+
+    /// <summary>Tells the alias entries caching a winner that usage was recorded in <paramref name="second"/>.</summary>
+    public void OnUsageRecorded(long second)
+    {
+        var groups = _groups;
+        for (var i = 0; i < groups.Length; i++)
+        {
+            groups[i].Group.OnUsageRecorded(groups[i].Index, second);
         }
     }
 

@@ -35,7 +35,6 @@ internal sealed class LlmDeployment
         SupportsTools = options.SupportsTools;
         SupportsVision = options.SupportsVision;
         SupportsJsonMode = options.SupportsJsonMode;
-        PriceExpires = long.MinValue;
     }
 
     public string Alias { get; }
@@ -78,9 +77,8 @@ internal sealed class LlmDeployment
 
     public bool SupportsJsonMode { get; }
 
-    // Lowest-cost cache: USD per token, refreshed from IModelPriceProvider once a minute. Benign races (last writer wins).
+    // Lowest-cost cache: USD per token, refreshed from IModelPriceProvider once a minute (per alias, see CostFrontier). Benign races (last writer wins).
     public double InputPrice;
     public double OutputPrice;
     public bool PriceKnown;
-    public long PriceExpires;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Foundation.Llm.Routing.Errors;
 using Foundation.Llm.Routing.Policies;
@@ -19,6 +20,12 @@ internal sealed class RouteRequest
     private int _visionBlocked;
     private int _jsonBlocked;
 
+    // Masks of up to 64 deployments live in these fields; larger aliases get arrays.
+    private ulong _filtered;
+    private ulong _blocked;
+    private ulong[]? _filteredWords;
+    private ulong[]? _blockedWords;
+
     public RouteRequest(LlmRouter router, IList<ChatMessage> messages, ChatOptions options, string requestedModel, RequestFeatures features, PolicyRule[]? rules, CancellationToken callerToken)
     {
         Router = router;
@@ -29,8 +36,6 @@ internal sealed class RouteRequest
         Rules = rules;
         CallerToken = callerToken;
         Group = null!;
-        Filtered = [];
-        Blocked = [];
     }
 
     public LlmRouter Router { get; }
@@ -53,10 +58,10 @@ internal sealed class RouteRequest
     public AliasGroup Group { get; private set; }
 
     /// <summary>Deployments of <see cref="Group"/> refused by policy or lacking a capability.</summary>
-    public ulong[] Filtered { get; private set; }
+    public Span<ulong> Filtered => _filteredWords ?? MemoryMarshal.CreateSpan(ref _filtered, 1);
 
     /// <summary><see cref="Filtered"/> plus the deployments tried in the current round.</summary>
-    public ulong[] Blocked { get; private set; }
+    public Span<ulong> Blocked => _blockedWords ?? MemoryMarshal.CreateSpan(ref _blocked, 1);
 
     /// <summary>Retry rounds started after every candidate failed.</summary>
     public int Round { get; set; }
@@ -76,6 +81,15 @@ internal sealed class RouteRequest
     /// <summary>How many attempts were made.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>When the first attempt started (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long Started { get; set; }
+
+    /// <summary>What is left of the deadline when the resilience pipeline takes over after a failed first attempt.</summary>
+    public TimeSpan RemainingDeadline { get; set; }
+
+    /// <summary>The failed first attempt's outcome, handed to the resilience pipeline as its own first attempt's.</summary>
+    public Exception? Replay { get; set; }
+
     /// <summary>The most recent attempt's failure.</summary>
     public Exception? LastError { get; set; }
 
@@ -85,7 +99,9 @@ internal sealed class RouteRequest
     {
         Group = group;
         var length = group.MaskLength;
-        var filtered = new ulong[length];
+        _filtered = 0;
+        _filteredWords = length > 1 ? new ulong[length] : null;
+        var filtered = Filtered;
         _policyBlocked = _contextBlocked = _toolsBlocked = _visionBlocked = _jsonBlocked = 0;
         _policyRule = null;
         var deployments = group.Deployments;
@@ -123,8 +139,8 @@ internal sealed class RouteRequest
             filtered[i >> 6] |= 1UL << (i & 63);
         }
 
-        Filtered = filtered;
-        Blocked = (ulong[])filtered.Clone();
+        _blockedWords = length > 1 ? new ulong[length] : null;
+        filtered.CopyTo(Blocked);
         return left > 0;
     }
 
@@ -162,7 +178,7 @@ internal sealed class RouteRequest
     public void StartRound()
     {
         Round++;
-        Array.Copy(Filtered, Blocked, Filtered.Length);
+        Filtered.CopyTo(Blocked);
     }
 
     /// <summary>Why no deployment of the current alias can take the request.</summary>

@@ -11,7 +11,11 @@ internal sealed class UsageWindow
     private readonly long[] _buckets = new long[Buckets];
     private readonly Lock _rotateLock = new();
     private long _total;
+    private readonly DeploymentState? _owner;
     private long _currentSecond = long.MinValue;
+
+    /// <summary>A window whose records are reported to <paramref name="owner"/> (which tells the aliases caching a winner).</summary>
+    public UsageWindow(DeploymentState? owner = null) => _owner = owner;
 
     /// <summary>Adds <paramref name="amount"/> in second <paramref name="second"/>.</summary>
     public void Add(long second, long amount)
@@ -19,6 +23,7 @@ internal sealed class UsageWindow
         Advance(second);
         Interlocked.Add(ref _buckets[(int)(second % Buckets)], amount);
         Interlocked.Add(ref _total, amount);
+        _owner?.OnUsageRecorded(second);
     }
 
     /// <summary>The sum over the 60 seconds ending at <paramref name="second"/>.</summary>
