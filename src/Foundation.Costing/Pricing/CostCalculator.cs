@@ -1,0 +1,76 @@
+using Foundation.Pricing;
+
+namespace Foundation.Costing.Pricing;
+
+/// <summary>
+/// Prices a <see cref="TokenUsage"/> in USD with <see cref="decimal"/> arithmetic. Each kind of token is counted once, at its own rate:
+/// <code>
+/// cost = ( uncached input x Input
+///        + cache reads     x (CachedInput   ?? Input)
+///        + 5m cache writes x (CacheWrite5m  ?? Input)
+///        + 1h cache writes x (CacheWrite1h  ?? CacheWrite5m ?? Input)
+///        + (output - reasoning) x Output
+///        + reasoning       x (Reasoning     ?? Output) ) / 1,000,000
+/// </code>
+/// The result is exact (no rounding) and allocation-free.
+/// </summary>
+public static class CostCalculator
+{
+    private const decimal PerMillion = 1_000_000m;
+
+    /// <summary>The cost in USD of <paramref name="usage"/> at <paramref name="price"/>.</summary>
+    public static decimal Compute(in ModelPrice price, in TokenUsage usage)
+    {
+        var input = price.InputPerMillion;
+        var cached = price.CachedInputPerMillion ?? input;
+        var write5m = price.CacheWrite5mPerMillion ?? input;
+        var write1h = price.CacheWrite1hPerMillion ?? price.CacheWrite5mPerMillion ?? input;
+        var output = price.OutputPerMillion;
+        var reasoning = price.ReasoningPerMillion ?? output;
+
+        var sum = (usage.UncachedInputTokens * input)
+            + (usage.CachedInputTokens * cached)
+            + (usage.CacheWrite5mInputTokens * write5m)
+            + (usage.CacheWrite1hInputTokens * write1h)
+            + ((usage.OutputTokens - usage.ReasoningTokens) * output)
+            + (usage.ReasoningTokens * reasoning);
+        return sum / PerMillion;
+    }
+
+    /// <summary>The same cost split by kind of token.</summary>
+    public static CostBreakdown ComputeBreakdown(in ModelPrice price, in TokenUsage usage)
+    {
+        var input = price.InputPerMillion;
+        var reasoningRate = price.ReasoningPerMillion ?? price.OutputPerMillion;
+        return new CostBreakdown(
+            usage.UncachedInputTokens * input / PerMillion,
+            usage.CachedInputTokens * (price.CachedInputPerMillion ?? input) / PerMillion,
+            ((usage.CacheWrite5mInputTokens * (price.CacheWrite5mPerMillion ?? input))
+                + (usage.CacheWrite1hInputTokens * (price.CacheWrite1hPerMillion ?? price.CacheWrite5mPerMillion ?? input))) / PerMillion,
+            (usage.OutputTokens - usage.ReasoningTokens) * price.OutputPerMillion / PerMillion,
+            usage.ReasoningTokens * reasoningRate / PerMillion);
+    }
+
+    /// <summary>
+    /// The most a call can cost: <paramref name="inputTokens"/> at the dearest input rate (a cache write can cost more than plain input) and
+    /// <paramref name="maxOutputTokens"/> at the dearest output rate. What a budget reserves before the call.
+    /// </summary>
+    public static decimal WorstCase(in ModelPrice price, long inputTokens, long maxOutputTokens)
+    {
+        var inputRate = Math.Max(price.InputPerMillion, Math.Max(price.CacheWrite5mPerMillion ?? 0m, price.CacheWrite1hPerMillion ?? 0m));
+        var outputRate = Math.Max(price.OutputPerMillion, price.ReasoningPerMillion ?? 0m);
+        return ((inputTokens * inputRate) + (maxOutputTokens * outputRate)) / PerMillion;
+    }
+}
+
+/// <summary>A cost split by kind of token, in USD.</summary>
+/// <param name="Input">Uncached, unwritten input.</param>
+/// <param name="CachedInput">Cache reads.</param>
+/// <param name="CacheWrite">Cache writes (both TTLs).</param>
+/// <param name="Output">Output other than reasoning.</param>
+/// <param name="Reasoning">Reasoning output.</param>
+public readonly record struct CostBreakdown(decimal Input, decimal CachedInput, decimal CacheWrite, decimal Output, decimal Reasoning)
+{
+    /// <summary>The sum.</summary>
+    public decimal Total => Input + CachedInput + CacheWrite + Output + Reasoning;
+}
