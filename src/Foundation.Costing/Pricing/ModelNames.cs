@@ -74,9 +74,8 @@ public static class ModelNames
             return true;
         }
 
-        // -2024-07-18 (OpenAI): three dash-separated numeric groups YYYY-MM-DD at the end.
-        if (model.Length > 11 && model[^11] == '-' && model[^8] == '-' && model[^3] == '-'
-            && AllDigits(model.AsSpan(model.Length - 10, 4)) && AllDigits(model.AsSpan(model.Length - 7, 2)) && AllDigits(model.AsSpan(model.Length - 2, 2))
+        // -2024-07-18 (OpenAI): "-YYYY-MM-DD" at the end.
+        if (model.Length > 11 && model[^11] == '-' && model[^6] == '-' && model[^3] == '-'
             && DateOnly.TryParseExact(model.AsSpan(model.Length - 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             stripped = model[..^11];
