@@ -39,6 +39,9 @@ public sealed class CostingTelemetry : IDisposable
             "Spent / limit of each budget's current period as last seen by this instance, by budget id and scope kind.");
     }
 
+    /// <summary>The meter (one per service provider when an <see cref="IMeterFactory"/> is registered).</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>Records dropped so far by this instance (tests expect zero).</summary>
     public long DroppedRecords => Interlocked.Read(ref _droppedTotal);
 

@@ -57,7 +57,7 @@ public abstract class BudgetConcurrencyTests<TDatabase> : IClassFixture<TDatabas
         reserved.ShouldBe(0, "the unused part of every reservation was released");
     }
 
-    private async Task<(int Successes, int Refusals, int InnerCalls, long Spent, long Reserved, Storage.BudgetEntity Budget)> RunAsync(int actualOutputTokens)
+    private async Task<(int Successes, int Refusals, int InnerCalls, long Spent, long Reserved, Costing.Storage.BudgetEntity Budget)> RunAsync(int actualOutputTokens)
     {
         var tenant = CostingTestDatabase.NewTenant();
         var caller = new TestCaller { TenantId = tenant, UserId = "u-1", Roles = ["member"] };
