@@ -222,11 +222,26 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
 }
 
 /// <summary>
-/// Inserts ledger batches: one SaveChanges (one transaction, EF Core's batched INSERTs) per batch. A retried batch first skips the ids
+/// Inserts ledger batches in one transaction with multi-row parameterised INSERTs (39 rows per statement on SQLite, 400 on PostgreSQL), the same SQL on SQLite
+/// and PostgreSQL; values are bound as the model stores them (SQLite: UTC ticks, upper-case GUID text). A retried batch first skips the ids
 /// already stored, so a failure after the commit (a lost acknowledgement) never duplicates or blocks a record.
 /// </summary>
 internal static class UsageLedgerStore
 {
+    // SQLite builds may cap a statement at 999 parameters (25 columns -> 39 rows); PostgreSQL takes 65,535.
+    private const int SqliteRowsPerStatement = 39;
+    private const int PostgresRowsPerStatement = 400;
+
+    private static readonly string[] Columns =
+    [
+        "id", "occurred_at", "hour_bucket", "tenant_id", "user_id", "api_key_id", "team_id", "roles", "provider", "model", "deployment",
+        "input_tokens", "cached_input_tokens", "cache_write_input_tokens", "output_tokens", "reasoning_tokens", "total_tokens", "cost_nanos",
+        "latency_ms", "ttft_ms", "status", "error_type", "request_id", "estimated", "streaming",
+    ];
+
+    private static readonly string SqliteStatement = BuildSql(SqliteRowsPerStatement);
+    private static readonly string PostgresStatement = BuildSql(PostgresRowsPerStatement);
+
     public static async Task InsertAsync(IServiceScopeFactory scopes, IReadOnlyList<UsageRecord> batch, bool skipExisting, CancellationToken cancellationToken)
     {
         var scope = scopes.CreateAsyncScope();
@@ -239,32 +254,108 @@ internal static class UsageLedgerStore
 
     public static async Task InsertAsync(CostingDbContext db, IReadOnlyList<UsageRecord> batch, bool skipExisting, CancellationToken cancellationToken)
     {
-        HashSet<Guid>? existing = null;
+        IReadOnlyList<UsageRecord> rows = batch;
         if (skipExisting)
         {
             var ids = batch.Select(r => r.Id).ToList();
-            existing = [.. await db.Ledger.AsNoTracking().Where(e => ids.Contains(e.Id)).Select(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false)];
+            var existing = new HashSet<Guid>(await db.Ledger.AsNoTracking().Where(e => ids.Contains(e.Id)).Select(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+            rows = [.. batch.Where(r => !existing.Contains(r.Id))];
         }
 
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var sqlite = db.IsSqlite;
+        var rowsPerStatement = sqlite ? SqliteRowsPerStatement : PostgresRowsPerStatement;
+        var fullStatement = sqlite ? SqliteStatement : PostgresStatement;
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var r in batch)
+            var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
             {
-                if (existing?.Contains(r.Id) == true)
+                var connection = db.Database.GetDbConnection();
+                var dbTransaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx);
+                for (var offset = 0; offset < rows.Count; offset += rowsPerStatement)
                 {
-                    continue;
+                    var count = Math.Min(rowsPerStatement, rows.Count - offset);
+                    var command = connection.CreateCommand();
+                    await using (command.ConfigureAwait(false))
+                    {
+#pragma warning disable CA2100 // built from this class's constant column list; every value is a parameter
+                        command.CommandText = count == rowsPerStatement ? fullStatement : BuildSql(count);
+#pragma warning restore CA2100
+                        command.Transaction = dbTransaction;
+                        var p = 0;
+                        for (var i = 0; i < count; i++)
+                        {
+                            var e = UsageLedgerWriter.ToEntry(rows[offset + i]);
+                            Add(command, ref p, sqlite ? e.Id.ToString().ToUpperInvariant() : e.Id);
+                            Add(command, ref p, sqlite ? e.OccurredAt.UtcTicks : e.OccurredAt.ToUniversalTime());
+                            Add(command, ref p, e.HourBucket);
+                            Add(command, ref p, e.TenantId);
+                            Add(command, ref p, e.UserId);
+                            Add(command, ref p, e.ApiKeyId);
+                            Add(command, ref p, e.TeamId);
+                            Add(command, ref p, e.Roles);
+                            Add(command, ref p, e.Provider);
+                            Add(command, ref p, e.Model);
+                            Add(command, ref p, e.Deployment);
+                            Add(command, ref p, e.InputTokens);
+                            Add(command, ref p, e.CachedInputTokens);
+                            Add(command, ref p, e.CacheWriteInputTokens);
+                            Add(command, ref p, e.OutputTokens);
+                            Add(command, ref p, e.ReasoningTokens);
+                            Add(command, ref p, e.TotalTokens);
+                            Add(command, ref p, e.CostNanos);
+                            Add(command, ref p, e.LatencyMs);
+                            Add(command, ref p, e.TimeToFirstTokenMs);
+                            Add(command, ref p, (int)e.Status);
+                            Add(command, ref p, e.ErrorType);
+                            Add(command, ref p, e.RequestId);
+                            Add(command, ref p, e.Estimated);
+                            Add(command, ref p, e.Streaming);
+                        }
+
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
-                db.Ledger.Add(UsageLedgerWriter.ToEntry(r));
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            db.ChangeTracker.Clear();
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
+    }
+
+    private static void Add(System.Data.Common.DbCommand command, ref int index, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        index++;
+    }
+
+    private static string BuildSql(int rows)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO costing_ledger (").AppendJoin(", ", Columns).Append(") VALUES ");
+        var p = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                sql.Append(c == 0 ? "@p" : ", @p").Append(p++);
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.ToString();
     }
 }

@@ -22,19 +22,48 @@ public static class CostCalculator
     public static decimal Compute(in ModelPrice price, in TokenUsage usage)
     {
         var input = price.InputPerMillion;
-        var cached = price.CachedInputPerMillion ?? input;
-        var write5m = price.CacheWrite5mPerMillion ?? input;
-        var write1h = price.CacheWrite1hPerMillion ?? price.CacheWrite5mPerMillion ?? input;
-        var output = price.OutputPerMillion;
-        var reasoning = price.ReasoningPerMillion ?? output;
+        var sum = Term(usage.UncachedInputTokens, input);
+        if (usage.CachedInputTokens != 0)
+        {
+            sum += Term(usage.CachedInputTokens, price.CachedInputPerMillion ?? input);
+        }
 
-        var sum = (usage.UncachedInputTokens * input)
-            + (usage.CachedInputTokens * cached)
-            + (usage.CacheWrite5mInputTokens * write5m)
-            + (usage.CacheWrite1hInputTokens * write1h)
-            + ((usage.OutputTokens - usage.ReasoningTokens) * output)
-            + (usage.ReasoningTokens * reasoning);
-        return sum / PerMillion;
+        if (usage.CacheWrite5mInputTokens != 0)
+        {
+            sum += Term(usage.CacheWrite5mInputTokens, price.CacheWrite5mPerMillion ?? input);
+        }
+
+        if (usage.CacheWrite1hInputTokens != 0)
+        {
+            sum += Term(usage.CacheWrite1hInputTokens, price.CacheWrite1hPerMillion ?? price.CacheWrite5mPerMillion ?? input);
+        }
+
+        sum += Term(usage.OutputTokens - usage.ReasoningTokens, price.OutputPerMillion);
+        if (usage.ReasoningTokens != 0)
+        {
+            sum += Term(usage.ReasoningTokens, price.ReasoningPerMillion ?? price.OutputPerMillion);
+        }
+
+        return PerMillionToUnits(sum);
+    }
+
+    private static decimal Term(long tokens, decimal rate) => tokens == 0 ? 0m : tokens * rate;
+
+    /// <summary>
+    /// Divides by one million exactly. A decimal is an integer and a power-of-ten scale, so this only raises the scale by 6 (no division),
+    /// unless the scale would pass 28, where the ordinary division rounds at the 28th digit.
+    /// </summary>
+    private static decimal PerMillionToUnits(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var scale = (bits[3] >> 16) & 0xFF;
+        if (scale + 6 > 28)
+        {
+            return value / PerMillion;
+        }
+
+        return new decimal(bits[0], bits[1], bits[2], bits[3] < 0, (byte)(scale + 6));
     }
 
     /// <summary>The same cost split by kind of token.</summary>

@@ -132,7 +132,7 @@ public abstract class UsageLedgerTests<TDatabase> : IClassFixture<TDatabase>
         using var dropped = new Metering.MeterCapture("foundation.costing.ledger.dropped", services.GetRequiredService<CostingTelemetry>().Meter);
         await CostingTestDatabase.StartAsync(services);
         writer.TryRecord(Record(tenant));
-        while (outage.Failures < 1)
+        for (var i = 0; (outage.Failures < 1 || writer.Pending > 0) && i < 500; i++)
         {
             await Task.Delay(10);
         }
@@ -168,8 +168,8 @@ public abstract class UsageLedgerTests<TDatabase> : IClassFixture<TDatabase>
         Status = UsageStatus.Success,
     };
 
-    /// <summary>Fails every ledger INSERT while <see cref="Down"/> is set, as a database that is unreachable would.</summary>
-    private sealed class OutageInterceptor : DbCommandInterceptor
+    /// <summary>Refuses every connection while <see cref="Down"/> is set, as an unreachable database would.</summary>
+    private sealed class OutageInterceptor : DbConnectionInterceptor
     {
         private int _failures;
 
@@ -177,21 +177,21 @@ public abstract class UsageLedgerTests<TDatabase> : IClassFixture<TDatabase>
 
         public int Failures => Volatile.Read(ref _failures);
 
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        public override ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
-            Check(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+            Check();
+            return base.ConnectionOpeningAsync(connection, eventData, result, cancellationToken);
         }
 
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
         {
-            Check(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+            Check();
+            return base.ConnectionOpening(connection, eventData, result);
         }
 
-        private void Check(DbCommand command)
+        private void Check()
         {
-            if (Down && command.CommandText.Contains("costing_ledger", StringComparison.Ordinal))
+            if (Down)
             {
                 Interlocked.Increment(ref _failures);
                 throw new InvalidOperationException("Simulated outage: the database is unreachable.");
