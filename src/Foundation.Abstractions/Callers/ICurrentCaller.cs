@@ -22,6 +22,15 @@ public interface ICurrentCaller
     /// <summary>The correlation id of the current request, or <see langword="null"/> outside a request.</summary>
     string? RequestId { get; }
 
+    /// <summary>
+    /// The id of the API key the caller authenticated with (not the secret), or <see langword="null"/> when it used
+    /// none. Defaults to <see langword="null"/> so existing implementations keep compiling.
+    /// </summary>
+    string? ApiKeyId => null;
+
+    /// <summary>The team the caller acts for inside its tenant, or <see langword="null"/>. Defaults to <see langword="null"/>.</summary>
+    string? TeamId => null;
+
     /// <summary>Whether <see cref="UserId"/> identifies an authenticated user.</summary>
     bool IsAuthenticated => UserId is not null;
 
