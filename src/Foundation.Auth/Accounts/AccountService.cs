@@ -35,6 +35,7 @@ public sealed class AccountService
     private readonly AuthOptions _options;
     private readonly DummyHash _dummyHash;
     private readonly Sessions.SessionValidationCache _sessionCache;
+    private readonly ApiKeys.ApiKeyValidationCache _apiKeyCache;
 
     /// <summary>Creates the service.</summary>
     public AccountService(
@@ -48,7 +49,8 @@ public sealed class AccountService
         TimeProvider time,
         IOptions<AuthOptions> options,
         DummyHash dummyHash,
-        Sessions.SessionValidationCache sessionCache)
+        Sessions.SessionValidationCache sessionCache,
+        ApiKeys.ApiKeyValidationCache apiKeyCache)
     {
         ArgumentNullException.ThrowIfNull(options);
         _db = db;
@@ -62,6 +64,7 @@ public sealed class AccountService
         _options = options.Value;
         _dummyHash = dummyHash;
         _sessionCache = sessionCache;
+        _apiKeyCache = apiKeyCache;
     }
 
     /// <summary>Creates an account. The first account of a tenant is its <c>owner</c>; later ones get the default roles.</summary>
@@ -501,6 +504,9 @@ public sealed class AccountService
         }
 
         _sessionCache.InvalidateAll();
+
+        // API keys act as their owner: a disabled owner's keys must stop at once here too.
+        _apiKeyCache.InvalidateAll();
         await AuditAsync(status == UserStatus.Disabled ? "auth.user.disabled" : "auth.user.enabled", AuditOutcome.Success, userId, tenant, client, null, cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -3,15 +3,25 @@ using Foundation.Auth.Authentication;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Tokens;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Foundation.Auth.ApiKeys;
 
 /// <summary>
-/// Authenticates <c>fnd_{keyId}_{secret}</c> keys: the format is checked before any database work, the key and its
-/// owner are read in one query by key id, the secret's SHA-256 is compared in constant time, then the key must be
-/// active and unexpired and its owner active. Each acceptance adds one to the use count and sets the last use in one
-/// atomic UPDATE, so concurrent uses on any number of instances are all counted.
+/// Authenticates <c>fnd_{keyId}_{secret}</c> keys: the format is checked before any database work; the key and its
+/// owner are read in one query by key id, and that read is reused for up to 5 s through
+/// <see cref="ApiKeyValidationCache"/> (an unknown key id too); the secret's SHA-256 is compared in constant time on
+/// <em>every</em> call (against a dummy hash for an unknown key id, so both refusals take the same time); then the
+/// key must be active, unexpired by the current time and its owner active. An accepted use is counted by
+/// <see cref="ApiKeyUsageRecorder"/> in memory and written in the background, so a request with a cached key makes
+/// no database round trip at all.
 /// </summary>
+/// <remarks>
+/// Trade-offs (documented in docs/auth.md): a deactivation, deletion or owner disable made on another instance takes
+/// effect here within 5 s (at once on this instance, which evicts what it changes); <see cref="ApiKeyInfo.UseCount"/>
+/// and <see cref="ApiKeyInfo.LastUsedAt"/> trail by up to <see cref="ApiKeyOptions.UsageFlushInterval"/>. Uses on any
+/// number of instances are all counted (the background writes are increments).
+/// </remarks>
 public sealed class ApiKeyAuthenticator : IApiKeyAuthenticator
 {
     /// <summary>The refusal of anything not shaped like a Foundation API key.</summary>
@@ -29,83 +39,108 @@ public sealed class ApiKeyAuthenticator : IApiKeyAuthenticator
     /// <summary>The refusal when the key's owner is disabled.</summary>
     public const string OwnerDisabled = "user disabled";
 
-    private const string DummyHash = "0000000000000000000000000000000000000000000000000000000000000000";
+    private static readonly byte[] DummyHash = new byte[32];
 
-    private readonly AuthDbContext _db;
+    private readonly IServiceScopeFactory _scopeFactory;
     private readonly TimeProvider _timeProvider;
+    private readonly ApiKeyValidationCache _cache;
+    private readonly ApiKeyUsageRecorder _usage;
 
-    /// <summary>Creates the authenticator.</summary>
-    public ApiKeyAuthenticator(AuthDbContext db, TimeProvider timeProvider)
+    /// <summary>
+    /// Creates the authenticator (a singleton): on a cache miss it reads the key in a scope of its own, with the
+    /// store's pooled <see cref="AuthDbContext"/>.
+    /// </summary>
+    public ApiKeyAuthenticator(IServiceScopeFactory scopeFactory, TimeProvider timeProvider, ApiKeyValidationCache cache, ApiKeyUsageRecorder usage)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(scopeFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _db = db;
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(usage);
+        _scopeFactory = scopeFactory;
         _timeProvider = timeProvider;
+        _cache = cache;
+        _usage = usage;
     }
 
     /// <inheritdoc />
-    public async ValueTask<CredentialCheck> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken = default)
+    public ValueTask<CredentialCheck> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken = default)
     {
-        var presented = presentedKey?.Trim();
-        if (presented is null || !ApiKeyFormat.TryParse(presented, out var keyIdSpan, out _))
+        var presented = presentedKey is null ? default : presentedKey.AsSpan().Trim();
+        if (!ApiKeyFormat.TryParse(presented, out var keyId, out var secret))
         {
-            return CredentialCheck.Refused(Malformed);
+            return ValueTask.FromResult(CredentialCheck.Refused(Malformed));
         }
 
-        var keyId = keyIdSpan.ToString();
-        var row = await (
-            from k in _db.ApiKeys.AsNoTracking()
-            join u in _db.Users.AsNoTracking() on k.UserId equals u.Id
-            where k.KeyId == keyId
-            select new KeyRow(k.Id, k.SecretHash, k.Scopes, k.IsActive, k.ExpiresAt, u.Id, u.TenantId, u.Email, u.Roles, u.Status))
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+        if (_cache.TryGet(keyId, now, out var snapshot))
+        {
+            return ValueTask.FromResult(Check(snapshot, secret, now));
+        }
 
-        var secret = presented.AsSpan(ApiKeyFormat.FullLength - ApiKeyFormat.SecretLength);
+        return ReadAndCheckAsync(keyId.ToString(), secret.ToString(), cancellationToken);
+    }
 
+    private async ValueTask<CredentialCheck> ReadAndCheckAsync(string keyId, string secret, CancellationToken cancellationToken)
+    {
+        var generation = _cache.Generation;
+        var readAt = _timeProvider.GetUtcNow();
+        var snapshot = await ReadAsync(keyId, cancellationToken).ConfigureAwait(false);
+        _cache.Set(keyId, snapshot, readAt, generation);
+        return Check(snapshot, secret, _timeProvider.GetUtcNow());
+    }
+
+    private async Task<ApiKeySnapshot?> ReadAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var scope = _scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = AuthStoreServices.GetDbContext(scope.ServiceProvider);
+            var row = await (
+                from k in db.ApiKeys.AsNoTracking()
+                join u in db.Users.AsNoTracking() on k.UserId equals u.Id
+                where k.KeyId == keyId
+                select new { k.Id, k.SecretHash, k.Scopes, k.IsActive, k.ExpiresAt, UserId = u.Id, u.TenantId, u.Email, u.Roles, u.Status })
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return row is null
+                ? null
+                : new ApiKeySnapshot(keyId, row.Id, ApiKeyFormat.DecodeHash(row.SecretHash), row.Scopes, row.IsActive, row.ExpiresAt, row.UserId, row.TenantId, row.Email, row.Roles, row.Status);
+        }
+    }
+
+    private CredentialCheck Check(ApiKeySnapshot? key, ReadOnlySpan<char> secret, DateTimeOffset now)
+    {
         // Hash and compare even for an unknown key id, so both refusals take the same time.
-        var secretMatches = ApiKeyFormat.Verify(secret, row?.SecretHash ?? DummyHash);
-        if (row is null || !secretMatches)
+        var secretMatches = ApiKeyFormat.Verify(secret, key is null ? DummyHash : key.SecretHash);
+        if (key is null || !secretMatches)
         {
             return CredentialCheck.Refused(Invalid);
         }
 
-        if (!row.IsActive)
+        if (!key.IsActive)
         {
             return CredentialCheck.Refused(Inactive);
         }
 
-        var now = _timeProvider.GetUtcNow();
-        if (row.ExpiresAt is { } expiresAt && expiresAt <= now)
+        if (key.ExpiresAt is { } expiresAt && expiresAt <= now)
         {
             return CredentialCheck.Refused(Expired);
         }
 
-        if (row.Status != UserStatus.Active)
+        if (key.Status != UserStatus.Active)
         {
             return CredentialCheck.Refused(OwnerDisabled);
         }
 
-        // Atomic in the database: UPDATE ... SET use_count = use_count + 1; still conditional on the key being active,
-        // so a deactivation that lands between the read and here wins.
-        var id = row.Id;
-        var counted = await _db.ApiKeys
-            .Where(k => k.Id == id && k.IsActive)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.UseCount, k => k.UseCount + 1).SetProperty(k => k.LastUsedAt, now), cancellationToken)
-            .ConfigureAwait(false);
-        if (counted == 0)
-        {
-            return CredentialCheck.Refused(Inactive);
-        }
-
-        return CredentialCheck.Accepted(BuildPrincipal(keyId, row));
+        _usage.Record(key.Id, now);
+        return CredentialCheck.Accepted(BuildPrincipal(key));
     }
 
-    private static ClaimsPrincipal BuildPrincipal(string keyId, KeyRow row)
+    private static ClaimsPrincipal BuildPrincipal(ApiKeySnapshot row)
     {
         var claims = new List<Claim>(8)
         {
             new(AuthClaims.Subject, row.UserId.ToString()),
-            new(AuthClaims.ApiKeyId, keyId),
+            new(AuthClaims.ApiKeyId, row.KeyId),
         };
         if (row.TenantId.Length > 0)
         {
@@ -129,7 +164,4 @@ public sealed class ApiKeyAuthenticator : IApiKeyAuthenticator
 
         return AuthPrincipals.Create(claims);
     }
-
-    private sealed record KeyRow(
-        Guid Id, string SecretHash, string Scopes, bool IsActive, DateTimeOffset? ExpiresAt, Guid UserId, string TenantId, string Email, string Roles, UserStatus Status);
 }

@@ -71,20 +71,30 @@ internal static class ApiKeyFormat
         return Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>Whether <paramref name="secret"/> hashes to <paramref name="storedHexHash"/>, compared in constant time.</summary>
-    public static bool Verify(ReadOnlySpan<char> secret, string storedHexHash)
+    /// <summary>
+    /// Whether <paramref name="secret"/> hashes to <paramref name="expectedHash"/> (the 32 bytes of SHA-256), compared
+    /// in constant time. Hashes and compares whatever it is given, so an unknown key (checked against a dummy hash)
+    /// costs what a known one costs.
+    /// </summary>
+    public static bool Verify(ReadOnlySpan<char> secret, ReadOnlySpan<byte> expectedHash)
     {
         Span<byte> actual = stackalloc byte[SHA256.HashSizeInBytes];
         ComputeHash(secret, actual);
-        Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
+        return CryptographicOperations.FixedTimeEquals(actual, expectedHash);
+    }
+
+    /// <summary>The 32 bytes of a stored lower-case hex hash; empty (never matching) when the stored value is not one.</summary>
+    public static byte[] DecodeHash(string storedHexHash)
+    {
+        var bytes = new byte[SHA256.HashSizeInBytes];
         if (storedHexHash.Length != SHA256.HashSizeInBytes * 2
-            || Convert.FromHexString(storedHexHash, expected, out _, out var written) != System.Buffers.OperationStatus.Done
+            || Convert.FromHexString(storedHexHash, bytes, out _, out var written) != System.Buffers.OperationStatus.Done
             || written != SHA256.HashSizeInBytes)
         {
-            return false;
+            return [];
         }
 
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
+        return bytes;
     }
 
     private static void ComputeHash(ReadOnlySpan<char> secret, Span<byte> hash)

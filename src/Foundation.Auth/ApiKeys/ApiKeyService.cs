@@ -10,7 +10,8 @@ namespace Foundation.Auth.ApiKeys;
 /// <summary>
 /// A user's API keys: create (the full key is returned once; only its hash is stored), list, get, delete, activate
 /// and deactivate. Every operation is scoped to the owner <em>and</em> the tenant: another user's or tenant's key
-/// is "not found".
+/// is "not found". What changes a key's acceptance (deactivation, deletion) is evicted from this instance's
+/// <see cref="ApiKeyValidationCache"/> at once; other instances see it within <see cref="ApiKeyValidationCache.TimeToLive"/>.
 /// </summary>
 public sealed class ApiKeyService
 {
@@ -43,10 +44,12 @@ public sealed class ApiKeyService
     private readonly IOptions<AuthOptions> _options;
     private readonly IAuditEventWriter _audit;
     private readonly ICurrentCaller _caller;
+    private readonly ApiKeyValidationCache _cache;
 
     /// <summary>Creates the service.</summary>
-    public ApiKeyService(AuthDbContext db, TimeProvider timeProvider, IOptions<AuthOptions> options, IAuditEventWriter audit, ICurrentCaller caller)
+    public ApiKeyService(AuthDbContext db, TimeProvider timeProvider, IOptions<AuthOptions> options, IAuditEventWriter audit, ICurrentCaller caller, ApiKeyValidationCache cache)
     {
+        ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,6 +60,7 @@ public sealed class ApiKeyService
         _options = options;
         _audit = audit;
         _caller = caller;
+        _cache = cache;
     }
 
     /// <summary>Creates a key for the user; the result carries the full key, which cannot be shown again.</summary>
@@ -107,6 +111,9 @@ public sealed class ApiKeyService
             _db.Entry(record).State = EntityState.Detached;
         }
 
+        // A lookup of this key id made before it existed may be cached as unknown.
+        _cache.Invalidate(keyId);
+
         await AuditAsync(CreatedAuditAction, userId, tenantId, record.Id, keyId, now, cancellationToken).ConfigureAwait(false);
         return new CreatedApiKey(ToInfo(record), fullKey);
     }
@@ -141,6 +148,8 @@ public sealed class ApiKeyService
             return false;
         }
 
+        _cache.Invalidate(keyId!);
+
         await AuditAsync(DeletedAuditAction, userId, tenantId, id, keyId, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -149,8 +158,15 @@ public sealed class ApiKeyService
     public async Task<bool> SetActiveAsync(Guid userId, string tenantId, Guid id, bool active, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
+        var keyId = await Owned(userId, tenantId).Where(k => k.Id == id).Select(k => k.KeyId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (keyId is null)
+        {
+            return false;
+        }
+
         var updated = await _db.ApiKeys.Where(k => k.Id == id && k.UserId == userId && k.TenantId == tenantId)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, active), cancellationToken).ConfigureAwait(false);
+        _cache.Invalidate(keyId);
         if (updated == 0)
         {
             return false;

@@ -17,7 +17,7 @@ internal static partial class AuthRegistration
 {
     /// <summary>
     /// Registers the store-backed services (sessions, API keys, session validation, the expired-session cleanup, the
-    /// migrator). Idempotent. The services resolve <see cref="AuthDbContext"/> through factories, so a host that chose
+    /// migrator; for API keys the validation cache, the usage recorder and its background flush). Idempotent. The services resolve <see cref="AuthDbContext"/> through factories, so a host that chose
     /// no store still builds (also under ValidateOnBuild) and gets a message naming the builder methods when a
     /// store-backed service is first used.
     /// </summary>
@@ -28,6 +28,8 @@ internal static partial class AuthRegistration
         services.AddOptions<AuthOptions>();
 
         services.TryAddSingleton<SessionValidationCache>();
+        services.TryAddSingleton<ApiKeyValidationCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, ApiKeyOptionsValidator>());
         services.TryAddSingleton<AuthDatabaseMigrator>();
         services.TryAddScoped(sp => new SessionService(
             AuthStoreServices.GetDbContext(sp),
@@ -44,10 +46,24 @@ internal static partial class AuthRegistration
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AuthOptions>>(),
             sp.GetRequiredService<IAuditEventWriter>(),
-            sp.GetRequiredService<ICurrentCaller>()));
-        services.TryAddScoped<IApiKeyAuthenticator>(sp => new ApiKeyAuthenticator(
-            AuthStoreServices.GetDbContext(sp),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ICurrentCaller>(),
+            sp.GetRequiredService<ApiKeyValidationCache>()));
+
+        // A singleton: a request whose key is cached resolves no DbContext at all.
+        services.TryAddSingleton<IApiKeyAuthenticator>(sp => new ApiKeyAuthenticator(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ApiKeyValidationCache>(),
+            sp.GetRequiredService<ApiKeyUsageRecorder>()));
+        if (!services.Any(d => d.ServiceType == typeof(ApiKeyUsageRecorder)))
+        {
+            services.AddSingleton(sp => new ApiKeyUsageRecorder(
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IOptions<AuthOptions>>(),
+                sp.GetService<ILogger<ApiKeyUsageRecorder>>() ?? NullLogger<ApiKeyUsageRecorder>.Instance));
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ApiKeyUsageRecorder>());
+        }
 
         if (!services.Any(d => d.ServiceType == typeof(ExpiredSessionCleanupService)))
         {

@@ -35,6 +35,7 @@ internal static partial class AuthRegistration
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AuthOptions>>(),
             sp.GetRequiredService<DummyHash>(),
-            sp.GetRequiredService<SessionValidationCache>()));
+            sp.GetRequiredService<SessionValidationCache>(),
+            sp.GetRequiredService<Foundation.Auth.ApiKeys.ApiKeyValidationCache>()));
     }
 }

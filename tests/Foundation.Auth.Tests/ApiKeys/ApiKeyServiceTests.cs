@@ -128,6 +128,8 @@ public abstract class ApiKeyServiceTests<TDatabase> : IClassFixture<TDatabase>, 
         p.FindAll(AuthClaims.Scope).Select(c => c.Value).ShouldBe(["llm:chat", "costs.read"]);
         p.FindFirst(AuthClaims.SessionId).ShouldBeNull();
 
+        // Uses are counted in memory and written in the background: flush to read them now.
+        await FlushUsageAsync();
         var info = await WithKeys(s => s.GetAsync(user.Id, tenant, key.Key.Id));
         info!.UseCount.ShouldBe(1);
         info.LastUsedAt.ShouldBe(_time.GetUtcNow());
@@ -167,6 +169,7 @@ public abstract class ApiKeyServiceTests<TDatabase> : IClassFixture<TDatabase>, 
         (await Authenticate(full)).Failure.ShouldBe("API key expired");
 
         // Only the one accepted authentication was counted.
+        await FlushUsageAsync();
         (await WithKeys(s => s.GetAsync(user.Id, tenant, key.Key.Id)))!.UseCount.ShouldBe(1);
     }
 
@@ -180,6 +183,7 @@ public abstract class ApiKeyServiceTests<TDatabase> : IClassFixture<TDatabase>, 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Authenticate(key.FullKey))));
 
         results.ShouldAllBe(r => r.Succeeded);
+        await FlushUsageAsync();
         (await WithKeys(s => s.GetAsync(user.Id, tenant, key.Key.Id)))!.UseCount.ShouldBe(20);
     }
 
@@ -236,6 +240,8 @@ public abstract class ApiKeyServiceTests<TDatabase> : IClassFixture<TDatabase>, 
         var other = await _database.AddUserAsync(tenant, _time);
         await WithKeys(s => s.CreateAsync(other.Id, tenant, "fine"));
     }
+
+    private Task<int> FlushUsageAsync() => _services.GetRequiredService<ApiKeyUsageRecorder>().FlushAsync();
 
     private async Task<T> WithKeys<T>(Func<ApiKeyService, Task<T>> action)
     {

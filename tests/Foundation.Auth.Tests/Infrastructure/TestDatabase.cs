@@ -42,7 +42,12 @@ public abstract class TestDatabase : IAsyncLifetime
     }
 
     /// <summary>The services of Foundation.Auth over this database, with a test clock and a recording audit writer.</summary>
-    public ServiceProvider BuildServices(TestTimeProvider time, RecordingAuditEventWriter? audit = null, Action<AuthOptions>? configure = null)
+    /// <param name="time">The clock.</param>
+    /// <param name="audit">The audit writer; a new recording one when omitted.</param>
+    /// <param name="configure">Changes to the options.</param>
+    /// <param name="configureDb">Added to the DbContext options after the provider (interceptors, for example).</param>
+    public ServiceProvider BuildServices(
+        TestTimeProvider time, RecordingAuditEventWriter? audit = null, Action<AuthOptions>? configure = null, Action<DbContextOptionsBuilder>? configureDb = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -54,7 +59,11 @@ public abstract class TestDatabase : IAsyncLifetime
             options.Configure(configure);
         }
 
-        new AuthBuilder(services).UseDbContext(Configure);
+        new AuthBuilder(services).UseDbContext(o =>
+        {
+            Configure(o);
+            configureDb?.Invoke(o);
+        });
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Foundation.Auth.ApiKeys;
 using Foundation.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Foundation.Hosting.Tests.Auth;
 
@@ -92,6 +94,8 @@ public sealed class SessionAndApiKeyEndpointTests : IDisposable
         (await on.ReadJsonAsync()).GetProperty("isActive").GetBoolean().ShouldBeTrue();
         (await MeWithKeyAsync(client, full, header: "X-API-Key")).ShouldBe(HttpStatusCode.OK);
 
+        // Uses are counted in memory and written in the background: flush to read them now.
+        await _host.Factory.Services.GetRequiredService<ApiKeyUsageRecorder>().FlushAsync();
         using var got = await client.SendAsync(_host.Authorized(HttpMethod.Get, $"/api/v1/api-keys/{id}", token));
         (await got.ReadJsonAsync()).GetProperty("useCount").GetInt64().ShouldBe(4, "two checks of /me, the refused key creation, one more /me");
 
