@@ -128,6 +128,7 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdownDeadline = new();
+    private int _draining;
 
     public UsageLedgerBackgroundService(UsageLedgerWriter writer, IServiceScopeFactory scopes, IOptions<CostingOptions> options, TimeProvider time,
         ILogger<UsageLedgerBackgroundService> logger)
@@ -145,6 +146,10 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
         _writer.Complete();
         _shutdownDeadline.CancelAfter(TimeSpan.FromSeconds(_options.Value.Ledger.ShutdownFlushSeconds));
         await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // BackgroundService starts ExecuteAsync through Task.Run with the stopping token: a host stopped right after it
+        // started may never run it. Drain here then, so a quick start/stop still loses nothing.
+        await DrainOnceAsync().ConfigureAwait(false);
     }
 
     public override void Dispose()
@@ -153,7 +158,12 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DrainOnceAsync();
+
+    private Task DrainOnceAsync() =>
+        Interlocked.Exchange(ref _draining, 1) == 0 ? DrainAsync() : Task.CompletedTask;
+
+    private async Task DrainAsync()
     {
         var batchSize = _options.Value.Ledger.BatchSize;
         var batch = new List<UsageRecord>(batchSize);
