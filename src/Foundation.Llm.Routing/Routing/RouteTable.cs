@@ -26,8 +26,30 @@ internal sealed class RouteTable
     /// <summary>Each deployment name once (its first alias entry), in configuration order.</summary>
     public LlmDeployment[] DistinctDeployments { get; }
 
-    public static RouteTable Build(LlmRoutingOptions options, IEnumerable<HostDeployment> hostDeployments, ILlmClientFactory? clientFactory)
+    /// <param name="options">The routing options.</param>
+    /// <param name="hostDeployments">The host's own deployments.</param>
+    /// <param name="clientFactory">Creates the configured providers' clients.</param>
+    /// <param name="decorate">Wraps every deployment's client, configured and host ones (each client once), or <see langword="null"/>.</param>
+    public static RouteTable Build(LlmRoutingOptions options, IEnumerable<HostDeployment> hostDeployments, ILlmClientFactory? clientFactory,
+        Func<IChatClient, IChatClient>? decorate = null)
     {
+        var decorated = new Dictionary<IChatClient, IChatClient>(ReferenceEqualityComparer.Instance);
+        IChatClient Decorate(IChatClient client)
+        {
+            if (decorate is null)
+            {
+                return client;
+            }
+
+            if (!decorated.TryGetValue(client, out var wrapped))
+            {
+                wrapped = decorate(client);
+                decorated[client] = wrapped;
+            }
+
+            return wrapped;
+        }
+
         var providerClients = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
         var states = new Dictionary<string, DeploymentState>(StringComparer.OrdinalIgnoreCase);
         var entries = new Dictionary<string, List<LlmDeployment>>(StringComparer.OrdinalIgnoreCase);
@@ -69,7 +91,7 @@ internal sealed class RouteTable
                         throw new InvalidOperationException($"No client factory is registered to create the client of provider '{deployment.Provider}'.");
                     }
 
-                    client = clientFactory.Create(deployment.Provider, provider, credential: null);
+                    client = Decorate(clientFactory.Create(deployment.Provider, provider, credential: null));
                     providerClients[deployment.Provider] = client;
                 }
 
@@ -100,7 +122,7 @@ internal sealed class RouteTable
             var model = !string.IsNullOrWhiteSpace(host.Options.Model) ? host.Options.Model : metadata?.DefaultModelId ?? host.Name;
             var system = metadata?.ProviderName ?? providerName;
             EntriesOf(host.Alias).Add(new LlmDeployment(
-                host.Alias, host.Name, providerName, system, model, host.Options, host.Client, StateOf(host.Name), providerType: null, providerOptions: null));
+                host.Alias, host.Name, providerName, system, model, host.Options, Decorate(host.Client), StateOf(host.Name), providerType: null, providerOptions: null));
         }
 
         var groups = new Dictionary<string, AliasGroup>(StringComparer.OrdinalIgnoreCase);
