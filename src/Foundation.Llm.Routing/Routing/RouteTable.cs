@@ -29,22 +29,26 @@ internal sealed class RouteTable
     /// <param name="options">The routing options.</param>
     /// <param name="hostDeployments">The host's own deployments.</param>
     /// <param name="clientFactory">Creates the configured providers' clients.</param>
-    /// <param name="decorate">Wraps every deployment's client, configured and host ones (each client once), or <see langword="null"/>.</param>
+    /// <param name="decorate">
+    /// Wraps every deployment's client, configured and host ones (once per deployment, around a <see cref="DeploymentNamingClient"/> that
+    /// names the deployment in the answer's properties), or <see langword="null"/>.
+    /// </param>
     public static RouteTable Build(LlmRoutingOptions options, IEnumerable<HostDeployment> hostDeployments, ILlmClientFactory? clientFactory,
         Func<IChatClient, IChatClient>? decorate = null)
     {
-        var decorated = new Dictionary<IChatClient, IChatClient>(ReferenceEqualityComparer.Instance);
-        IChatClient Decorate(IChatClient client)
+        // Decorated per deployment (a provider's client is shared by its deployments): the decorator sees which deployment it serves.
+        var decorated = new Dictionary<(IChatClient Client, string Name), IChatClient>();
+        IChatClient Decorate(IChatClient client, string name)
         {
             if (decorate is null)
             {
                 return client;
             }
 
-            if (!decorated.TryGetValue(client, out var wrapped))
+            if (!decorated.TryGetValue((client, name), out var wrapped))
             {
-                wrapped = decorate(client);
-                decorated[client] = wrapped;
+                wrapped = decorate(new DeploymentNamingClient(client, name));
+                decorated[(client, name)] = wrapped;
             }
 
             return wrapped;
@@ -91,7 +95,7 @@ internal sealed class RouteTable
                         throw new InvalidOperationException($"No client factory is registered to create the client of provider '{deployment.Provider}'.");
                     }
 
-                    client = Decorate(clientFactory.Create(deployment.Provider, provider, credential: null));
+                    client = clientFactory.Create(deployment.Provider, provider, credential: null);
                     providerClients[deployment.Provider] = client;
                 }
 
@@ -103,7 +107,7 @@ internal sealed class RouteTable
                     LlmProviderDefaults.SystemOf(deployment.Provider, provider),
                     deployment.Model,
                     deployment,
-                    client,
+                    Decorate(client, name),
                     StateOf(name),
                     provider.Type,
                     provider));
@@ -122,7 +126,7 @@ internal sealed class RouteTable
             var model = !string.IsNullOrWhiteSpace(host.Options.Model) ? host.Options.Model : metadata?.DefaultModelId ?? host.Name;
             var system = metadata?.ProviderName ?? providerName;
             EntriesOf(host.Alias).Add(new LlmDeployment(
-                host.Alias, host.Name, providerName, system, model, host.Options, Decorate(host.Client), StateOf(host.Name), providerType: null, providerOptions: null));
+                host.Alias, host.Name, providerName, system, model, host.Options, Decorate(host.Client, host.Name), StateOf(host.Name), providerType: null, providerOptions: null));
         }
 
         var groups = new Dictionary<string, AliasGroup>(StringComparer.OrdinalIgnoreCase);

@@ -31,6 +31,7 @@ public sealed class DecorateDeploymentsTests
 
         wrapped.Count.ShouldBe(1);
         wrapped[0].Models.ShouldBe(["foundation-demo-1", "foundation-demo-1"]);
+        wrapped[0].Deployments.ShouldBe(["demo", "demo"], "the decorator sees the deployment's name in the answer before the router stamps it");
         mine.Calls.ShouldBe(2);
     }
 
@@ -71,10 +72,14 @@ public sealed class DecorateDeploymentsTests
     {
         public List<string?> Models { get; } = [];
 
-        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        public List<object?> Deployments { get; } = [];
+
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             Models.Add(options?.ModelId);
-            return base.GetResponseAsync(messages, options, cancellationToken);
+            var response = await base.GetResponseAsync(messages, options, cancellationToken);
+            Deployments.Add(response.AdditionalProperties?[LlmRouter.DeploymentPropertyName]);
+            return response;
         }
     }
 
