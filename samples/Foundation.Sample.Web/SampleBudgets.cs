@@ -19,6 +19,20 @@ internal sealed partial class SampleBudgets(IServiceScopeFactory scopes, ILogger
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await SeedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The database is unreachable or not migrated (Foundation:Database:MigrateOnStartup false): the app still starts, and
+            // /health/ready says what is wrong.
+            LogNotSeeded(logger, ex);
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
@@ -49,6 +63,9 @@ internal sealed partial class SampleBudgets(IServiceScopeFactory scopes, ILogger
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Sample budgets not seeded: the Costing tables cannot be read")]
+    private static partial void LogNotSeeded(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Sample budget '{Name}' created: ${LimitUsd} a month for each holder of the role")]
     private static partial void LogSeeded(ILogger logger, string name, decimal limitUsd);

@@ -219,11 +219,14 @@ internal sealed class CostingProblemFilter : IEndpointFilter
         }
         catch (CostingValidationException ex) when (!context.HttpContext.Response.HasStarted)
         {
-            var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>(StringComparer.Ordinal) { [ex.Field] = [ex.Message] })
+            // ArgumentException appends " (Parameter 'field')" to its message; the field is in "field" and "errors" already.
+            var suffix = $" (Parameter '{ex.ParamName}')";
+            var message = ex.Message.EndsWith(suffix, StringComparison.Ordinal) ? ex.Message[..^suffix.Length] : ex.Message;
+            var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>(StringComparer.Ordinal) { [ex.Field] = [message] })
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is invalid",
-                Detail = ex.Message,
+                Detail = message,
             };
             problem.Extensions["field"] = ex.Field;
             return Results.Problem(problem);
