@@ -7,6 +7,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddFoundation(builder.Configuration);
 builder.Services.AddOpenApi();
 
+// Each owner, admin and member of the default tenant gets a $1-a-month LLM budget on the first run (after the migrations).
+builder.Services.AddHostedService<SampleBudgets>();
+
 var app = builder.Build();
 
 app.UseFoundation();

@@ -117,6 +117,7 @@ public static class FoundationApplicationBuilderExtensions
         Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
         Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
         Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
+        Foundation.Hosting.Costing.CostingEndpoints.MapCostingEndpoints(packages);
         FoundationSecondFactorRoutes.Apply(packages);
         return endpoints;
     }

@@ -7,8 +7,9 @@ namespace Foundation.Hosting.Callers;
 
 /// <summary>
 /// <see cref="ICurrentCaller"/> over the current <see cref="HttpContext"/>: the user from the <c>sub</c>
-/// (or name identifier) claim, the tenant from the <c>tenant</c> claim, roles from role claims, and the
-/// request id from the correlation middleware. Outside a request it is anonymous.
+/// (or name identifier) claim, the tenant from the <c>tenant</c> claim, roles from role claims, the API key from the
+/// <c>api_key_id</c> claim, the team from the <c>team_id</c> (or <c>team</c>) claim, and the request id from the
+/// correlation middleware. Outside a request it is anonymous.
 /// </summary>
 public sealed class HttpCurrentCaller : ICurrentCaller
 {
@@ -26,6 +27,12 @@ public sealed class HttpCurrentCaller : ICurrentCaller
 
     /// <inheritdoc />
     public string? TenantId => CallerClaims.TenantId(_accessor.HttpContext?.User);
+
+    /// <inheritdoc />
+    public string? ApiKeyId => CallerClaims.ApiKeyId(_accessor.HttpContext?.User);
+
+    /// <inheritdoc />
+    public string? TeamId => CallerClaims.TeamId(_accessor.HttpContext?.User);
 
     /// <inheritdoc />
     public IReadOnlyList<string> Roles => CallerClaims.Roles(_accessor.HttpContext?.User);

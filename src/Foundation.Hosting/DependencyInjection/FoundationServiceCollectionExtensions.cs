@@ -104,6 +104,10 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
         AddSecondFactorPolicies(services);
 
+        // Costing: prices, the usage ledger, budgets and analytics on the same database; the gateway meters every deployment with it.
+        services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
+        Foundation.Hosting.Costing.CostingRegistration.AddHostingDefaults(services);
+
         // LLM: the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
         services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
         Foundation.Hosting.Llm.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);

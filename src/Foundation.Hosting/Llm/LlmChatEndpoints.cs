@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Foundation.Costing.Budgets;
 using Foundation.Hosting.Auth;
+using Foundation.Hosting.Costing;
 using Foundation.Hosting.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +30,7 @@ internal static class LlmChatEndpoints
             .Produces<LlmChatResponse>()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
@@ -68,7 +71,7 @@ internal static class LlmChatEndpoints
         catch (Exception ex) when (!http.Response.HasStarted && LlmError.From(ex) is { } error)
         {
             error.ApplyRetryAfter(http.Response);
-            return Problem(error);
+            return Problem(error, ex as BudgetExceededException);
         }
     }
 
@@ -197,12 +200,22 @@ internal static class LlmChatEndpoints
         return Results.Problem(problem);
     }
 
-    private static IResult Problem(LlmError error)
+    private static IResult Problem(LlmError error, BudgetExceededException? budget)
     {
         var problem = new ProblemDetails { Status = error.Status, Title = Title(error.Status), Detail = error.Message };
         if (error.Code is not null)
         {
             problem.Extensions["code"] = error.Code;
+        }
+
+        if (budget is not null)
+        {
+            problem.Extensions["budget"] = budget.BudgetName;
+            problem.Extensions["budgetId"] = budget.BudgetId;
+            problem.Extensions["scope"] = budget.Scope.ToString().ToLowerInvariant();
+            problem.Extensions["limit"] = new BudgetAmount(budget.LimitUsd, budget.LimitTokens);
+            problem.Extensions["spent"] = new BudgetAmount(budget.SpentUsd, budget.SpentTokens);
+            problem.Extensions["resetsAt"] = budget.ResetsAt;
         }
 
         if (error.RetryAfter is { } wait)
@@ -216,6 +229,7 @@ internal static class LlmChatEndpoints
     private static string Title(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "The request is invalid",
+        StatusCodes.Status402PaymentRequired => "Budget exceeded",
         StatusCodes.Status403Forbidden => "Not allowed by a model policy",
         StatusCodes.Status404NotFound => "Unknown model",
         StatusCodes.Status429TooManyRequests => "The provider is rate limiting",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Foundation.Costing.Budgets;
 using Foundation.Llm.Routing.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -10,7 +11,8 @@ internal readonly record struct LlmError(int Status, string Type, string? Code, 
     /// <summary>
     /// Maps the typed failures of Foundation.Llm.Routing: unknown model 404, policy 403, no deployment 503, and provider
     /// failures by kind (rate limited 429, overloaded 503, timeout 504, upstream/malformed/authentication 502, the
-    /// caller's own bad request, context length and content filter 400). <see langword="null"/> for anything else.
+    /// caller's own bad request, context length and content filter 400), and Foundation.Costing's budget refusal 402
+    /// (<c>insufficient_quota</c>, code <c>budget_exceeded</c>). <see langword="null"/> for anything else.
     /// </summary>
     public static LlmError? From(Exception exception) => exception switch
     {
@@ -19,6 +21,7 @@ internal readonly record struct LlmError(int Status, string Type, string? Code, 
         LlmPolicyException e => new(StatusCodes.Status403Forbidden, "permission_error", "model_not_allowed", "model", e.Message, null),
         LlmNoDeploymentAvailableException e => new(StatusCodes.Status503ServiceUnavailable, "server_error", "no_deployment_available", null, e.Message, e.RetryAfter),
         LlmProviderException e => FromProvider(e),
+        BudgetExceededException e => new(StatusCodes.Status402PaymentRequired, "insufficient_quota", "budget_exceeded", null, e.Message, null),
         _ => null,
     };
 

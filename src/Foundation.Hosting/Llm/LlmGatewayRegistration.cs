@@ -43,6 +43,10 @@ internal static class LlmGatewayRegistration
         // The router; with no provider configured (after the OPENAI_API_KEY/ANTHROPIC_API_KEY mapping) the offline demo
         // serves the aliases "chat" and "demo".
         var routing = services.AddFoundationLlmRouting(configuration);
+
+        // Every deployment's client (not the router) is metered, so the real provider and model are priced and budgets are checked
+        // before the provider is called; a budget refusal passes the router unchanged (no retry, no fallback).
+        routing.DecorateDeployments(static (sp, client) => sp.GetRequiredService<Foundation.Costing.Metering.CostingChatClientFactory>().Create(client));
         var demo = CreateDemoClient(configuration);
         foreach (var alias in DemoAliases)
         {

@@ -51,6 +51,9 @@ internal static class CallerClaims
     public const string Subject = "sub";
     public const string Tenant = "tenant";
     public const string Role = "role";
+    public const string ApiKey = "api_key_id";
+    public const string TeamClaim = "team";
+    public const string TeamIdClaim = "team_id";
 
     public static string? UserId(ClaimsPrincipal? user)
     {
@@ -64,6 +67,12 @@ internal static class CallerClaims
 
     public static string? TenantId(ClaimsPrincipal? user) =>
         user?.Identity?.IsAuthenticated == true ? user.FindFirst(Tenant)?.Value : null;
+
+    public static string? ApiKeyId(ClaimsPrincipal? user) =>
+        user?.Identity?.IsAuthenticated == true ? user.FindFirst(ApiKey)?.Value : null;
+
+    public static string? TeamId(ClaimsPrincipal? user) =>
+        user?.Identity?.IsAuthenticated == true ? user.FindFirst(TeamIdClaim)?.Value ?? user.FindFirst(TeamClaim)?.Value : null;
 
     public static IReadOnlyList<string> Roles(ClaimsPrincipal? user)
     {

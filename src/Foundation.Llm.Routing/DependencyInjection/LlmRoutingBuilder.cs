@@ -52,4 +52,19 @@ public sealed class LlmRoutingBuilder
         Services.AddSingleton(new HostDeployment(alias, name, client, options, onlyWithoutProviders: true));
         return this;
     }
+
+    /// <summary>
+    /// Wraps the client of every deployment (configured providers, bring-your-own-key clients and the host's own, such as a demo)
+    /// with <paramref name="decorate"/>, so per-call concerns see the real provider and model rather than the alias: metering and
+    /// budgets (Foundation.Costing's <c>CostingChatClient</c>), logging, caching. Decorators apply in registration order, the first
+    /// innermost; each client is wrapped once. An exception a decorator throws that is not a provider failure (for example a budget
+    /// refusal) reaches the caller unchanged, without retry or fallback.
+    /// </summary>
+    /// <param name="decorate">Gets the application's services and a deployment's client; returns the client to use.</param>
+    public LlmRoutingBuilder DecorateDeployments(Func<IServiceProvider, IChatClient, IChatClient> decorate)
+    {
+        ArgumentNullException.ThrowIfNull(decorate);
+        Services.AddSingleton(new DeploymentDecorator(decorate));
+        return this;
+    }
 }

@@ -64,7 +64,8 @@ public static class LlmRoutingServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<LlmRoutingOptions>>().Value;
             var factory = sp.GetRequiredService<ILlmClientFactory>();
-            var table = RouteTable.Build(options, sp.GetServices<HostDeployment>(), factory);
+            var decorate = DeploymentDecorator.Compose(sp, sp.GetServices<DeploymentDecorator>());
+            var table = RouteTable.Build(options, sp.GetServices<HostDeployment>(), factory, decorate);
             return new LlmRouter(
                 table,
                 options.Resilience,
@@ -73,7 +74,7 @@ public static class LlmRoutingServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<LlmRoutingTelemetry>(),
                 sp.GetService<IProviderCredentialResolver>(),
-                factory,
+                decorate is null ? factory : new DecoratingLlmClientFactory(factory, decorate),
                 sp.GetService<IModelPriceProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("Foundation.Llm.Routing"));
         });

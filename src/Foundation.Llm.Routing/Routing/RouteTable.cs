@@ -26,8 +26,34 @@ internal sealed class RouteTable
     /// <summary>Each deployment name once (its first alias entry), in configuration order.</summary>
     public LlmDeployment[] DistinctDeployments { get; }
 
-    public static RouteTable Build(LlmRoutingOptions options, IEnumerable<HostDeployment> hostDeployments, ILlmClientFactory? clientFactory)
+    /// <param name="options">The routing options.</param>
+    /// <param name="hostDeployments">The host's own deployments.</param>
+    /// <param name="clientFactory">Creates the configured providers' clients.</param>
+    /// <param name="decorate">
+    /// Wraps every deployment's client, configured and host ones (once per deployment, around a <see cref="DeploymentNamingClient"/> that
+    /// names the deployment in the answer's properties), or <see langword="null"/>.
+    /// </param>
+    public static RouteTable Build(LlmRoutingOptions options, IEnumerable<HostDeployment> hostDeployments, ILlmClientFactory? clientFactory,
+        Func<IChatClient, IChatClient>? decorate = null)
     {
+        // Decorated per deployment (a provider's client is shared by its deployments): the decorator sees which deployment it serves.
+        var decorated = new Dictionary<(IChatClient Client, string Name), IChatClient>();
+        IChatClient Decorate(IChatClient client, string name)
+        {
+            if (decorate is null)
+            {
+                return client;
+            }
+
+            if (!decorated.TryGetValue((client, name), out var wrapped))
+            {
+                wrapped = decorate(new DeploymentNamingClient(client, name));
+                decorated[(client, name)] = wrapped;
+            }
+
+            return wrapped;
+        }
+
         var providerClients = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
         var states = new Dictionary<string, DeploymentState>(StringComparer.OrdinalIgnoreCase);
         var entries = new Dictionary<string, List<LlmDeployment>>(StringComparer.OrdinalIgnoreCase);
@@ -81,7 +107,7 @@ internal sealed class RouteTable
                     LlmProviderDefaults.SystemOf(deployment.Provider, provider),
                     deployment.Model,
                     deployment,
-                    client,
+                    Decorate(client, name),
                     StateOf(name),
                     provider.Type,
                     provider));
@@ -100,7 +126,7 @@ internal sealed class RouteTable
             var model = !string.IsNullOrWhiteSpace(host.Options.Model) ? host.Options.Model : metadata?.DefaultModelId ?? host.Name;
             var system = metadata?.ProviderName ?? providerName;
             EntriesOf(host.Alias).Add(new LlmDeployment(
-                host.Alias, host.Name, providerName, system, model, host.Options, host.Client, StateOf(host.Name), providerType: null, providerOptions: null));
+                host.Alias, host.Name, providerName, system, model, host.Options, Decorate(host.Client, host.Name), StateOf(host.Name), providerType: null, providerOptions: null));
         }
 
         var groups = new Dictionary<string, AliasGroup>(StringComparer.OrdinalIgnoreCase);
