@@ -24,7 +24,9 @@ namespace Foundation.Llm.Routing;
 /// fallback to the next deployment, retry rounds with jittered backoff honouring Retry-After, overall deadline). Responses (and the
 /// first update of a stream) carry the serving deployment in <see cref="ChatResponse.AdditionalProperties"/>
 /// (<see cref="DeploymentPropertyName"/>, <see cref="ProviderPropertyName"/>). A stream that has produced an update is never moved
-/// to another deployment: a later failure reaches the caller.
+/// to another deployment: a later failure reaches the caller. An attempt on a caller's own credential (bring your own key) never
+/// feeds the deployment's shared state (cooldown, latency, in-flight, RPM/TPM windows), and its failure reaches the caller
+/// without fallback or retry; an <see cref="Outbound.OutboundAddressRefusedException"/> is never retried either.
 /// </summary>
 public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
 {
