@@ -109,6 +109,33 @@ public sealed class CallerKeyIsolationTests
     }
 
     [Fact]
+    public async Task A_refused_outbound_address_reaches_the_caller_unchanged_without_fallback_or_cooldown()
+    {
+        var (h, caller, backup, factory) = Build();
+        using var _h = h;
+        var refused = new Foundation.Llm.Routing.Outbound.OutboundAddressRefusedException("internal.example", IPAddress.Parse("10.0.0.1"), "private (10.0.0.0/8)");
+        factory.OnCreate = (credential, client) =>
+        {
+            if (credential is not null)
+            {
+                client.Default = (_, _) => Task.FromException<ChatResponse>(refused);
+            }
+        };
+        var router = h.Build();
+
+        caller.UserId = "alice";
+        for (var i = 0; i < 3; i++)
+        {
+            (await Should.ThrowAsync<Foundation.Llm.Routing.Outbound.OutboundAddressRefusedException>(() => router.GetResponseAsync(RouterHarness.Prompt(), RouterHarness.For("chat"))))
+                .ShouldBeSameAs(refused);
+        }
+
+        backup.Calls.ShouldBe(0);
+        OpenAI(router).State.ConsecutiveFailures.ShouldBe(0);
+        OpenAI(router).State.CooldownUntil.ShouldBeLessThanOrEqualTo(h.Time.GetTimestamp());
+    }
+
+    [Fact]
     public async Task The_configured_keys_failures_still_cool_the_deployment_down()
     {
         var (h, caller, backup, factory) = Build();
