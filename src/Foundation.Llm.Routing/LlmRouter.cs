@@ -24,7 +24,9 @@ namespace Foundation.Llm.Routing;
 /// fallback to the next deployment, retry rounds with jittered backoff honouring Retry-After, overall deadline). Responses (and the
 /// first update of a stream) carry the serving deployment in <see cref="ChatResponse.AdditionalProperties"/>
 /// (<see cref="DeploymentPropertyName"/>, <see cref="ProviderPropertyName"/>). A stream that has produced an update is never moved
-/// to another deployment: a later failure reaches the caller.
+/// to another deployment: a later failure reaches the caller. An attempt on a caller's own credential (bring your own key) never
+/// feeds the deployment's shared state (cooldown, latency, in-flight, RPM/TPM windows), and its failure reaches the caller
+/// without fallback or retry; an <see cref="Outbound.OutboundAddressRefusedException"/> is never retried either.
 /// </summary>
 public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
 {
@@ -337,15 +339,23 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         var entered = false;
         try
         {
-            var client = await ResolveClientAsync(deployment, cancellationToken).ConfigureAwait(false);
+            var client = await ResolveClientAsync(request, deployment, cancellationToken).ConfigureAwait(false);
             request.Options.ModelId = deployment.Model;
-            state.Enter();
-            entered = true;
-            state.Requests.Add(now / _selector.Frequency, 1);
+            if (!request.CallerKey)
+            {
+                state.Enter();
+                entered = true;
+                state.Requests.Add(now / _selector.Frequency, 1);
+            }
+
             var response = await client.GetResponseAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false);
             var end = _time.GetTimestamp();
-            state.Exit();
-            entered = false;
+            if (entered)
+            {
+                state.Exit();
+                entered = false;
+            }
+
             OnAttemptSuccess(request, deployment, end - now, end, response.Usage);
             Stamp(response.AdditionalProperties ??= [], deployment);
             return Outcome.FromResult(response);
@@ -378,15 +388,19 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = null;
         try
         {
-            var client = await ResolveClientAsync(deployment, cancellationToken).ConfigureAwait(false);
+            var client = await ResolveClientAsync(request, deployment, cancellationToken).ConfigureAwait(false);
             request.Options.ModelId = deployment.Model;
 
             // The stream outlives this attempt, so it gets its own token (the caller's), cancelled by the attempt timeout and
             // the deadline only until the first update arrives.
             streamCancellation = CancellationTokenSource.CreateLinkedTokenSource(request.CallerToken);
-            state.Enter();
-            entered = true;
-            state.Requests.Add(now / _selector.Frequency, 1);
+            if (!request.CallerKey)
+            {
+                state.Enter();
+                entered = true;
+                state.Requests.Add(now / _selector.Frequency, 1);
+            }
+
             bool hasFirst;
             using (cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), streamCancellation))
             {
@@ -395,8 +409,12 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            state.RecordLatency(ToMicros(_time.GetTimestamp() - now));
-            return Outcome.FromResult(new StreamStart(enumerator, hasFirst ? enumerator.Current : null, streamCancellation, deployment));
+            if (!request.CallerKey)
+            {
+                state.RecordLatency(ToMicros(_time.GetTimestamp() - now));
+            }
+
+            return Outcome.FromResult(new StreamStart(enumerator, hasFirst ? enumerator.Current : null, streamCancellation, deployment, request.CallerKey));
         }
         catch (Exception ex)
         {
@@ -473,11 +491,19 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         {
             await DisposeQuietlyAsync(enumerator).ConfigureAwait(false);
             start.Cancellation.Dispose();
-            deployment.State.Exit();
+            if (!start.CallerKey)
+            {
+                deployment.State.Exit();
+            }
+
             if (failure is null)
             {
-                deployment.State.RecordSuccess();
-                RecordTokens(request, deployment, usage, _time.GetTimestamp());
+                if (!start.CallerKey)
+                {
+                    deployment.State.RecordSuccess();
+                    RecordTokens(request, deployment, usage, _time.GetTimestamp());
+                }
+
                 _telemetry.RecordAttempt(request.Group.Name, deployment.Name, "success");
             }
 
@@ -503,28 +529,40 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         }
     }
 
-    private ValueTask<IChatClient> ResolveClientAsync(LlmDeployment deployment, CancellationToken cancellationToken)
+    private ValueTask<IChatClient> ResolveClientAsync(RouteRequest request, LlmDeployment deployment, CancellationToken cancellationToken)
     {
+        request.CallerKey = false;
         if (_credentials is null || _clientCache is null || deployment.ProviderType is not { } type)
         {
             return new ValueTask<IChatClient>(deployment.Client);
         }
 
-        return ResolveCredentialClientAsync(deployment, type, cancellationToken);
+        return ResolveCredentialClientAsync(request, deployment, type, cancellationToken);
     }
 
-    private async ValueTask<IChatClient> ResolveCredentialClientAsync(LlmDeployment deployment, Providers.LlmProviderType type, CancellationToken cancellationToken)
+    private async ValueTask<IChatClient> ResolveCredentialClientAsync(RouteRequest request, LlmDeployment deployment, Providers.LlmProviderType type, CancellationToken cancellationToken)
     {
         var credential = await _credentials!.ResolveAsync(_caller, deployment.ProviderName, type, cancellationToken).ConfigureAwait(false);
-        return credential is null ? deployment.Client : _clientCache!.Get(deployment, credential);
+        if (credential is null)
+        {
+            return deployment.Client;
+        }
+
+        request.CallerKey = true;
+        return _clientCache!.Get(deployment, credential);
     }
 
     private void OnAttemptSuccess(RouteRequest request, LlmDeployment deployment, long elapsedTimestamp, long now, UsageDetails? usage)
     {
-        var state = deployment.State;
-        state.RecordSuccess();
-        state.RecordLatency(ToMicros(elapsedTimestamp));
-        RecordTokens(request, deployment, usage, now);
+        // A caller's own key says nothing about the shared deployment's health, speed or quota.
+        if (!request.CallerKey)
+        {
+            var state = deployment.State;
+            state.RecordSuccess();
+            state.RecordLatency(ToMicros(elapsedTimestamp));
+            RecordTokens(request, deployment, usage, now);
+        }
+
         _telemetry.RecordAttempt(request.Group.Name, deployment.Name, "success");
     }
 
@@ -544,8 +582,9 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
         request.LastError = exception;
         var kind = LlmResiliencePipeline.Classify(exception, request.CallerToken);
         _telemetry.RecordAttempt(request.Group.Name, deployment.Name, kind is { } k ? LlmResiliencePipeline.KindName(k) : "error");
-        if (kind is not { } failureKind || !LlmResiliencePipeline.CountsAgainstDeployment(failureKind))
+        if (kind is not { } failureKind || !LlmResiliencePipeline.CountsAgainstDeployment(failureKind) || request.CallerKey)
         {
+            // Not the deployment's fault, or the caller's own key failed: the shared deployment is not cooled down for it.
             return;
         }
 
@@ -581,6 +620,13 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
                 return false;
             default:
                 break;
+        }
+
+        if (request.CallerKey)
+        {
+            // The caller's own key failed: the caller gets the provider's answer; no other deployment (perhaps on the operator's
+            // key) serves it instead, and the caller's key is not retried on the caller's behalf.
+            return false;
         }
 
         var now = _time.GetTimestamp();
@@ -760,5 +806,5 @@ public sealed partial class LlmRouter : IChatClient, ILlmModelCatalog
     private static partial void LogAliasFallback(ILogger logger, string alias, string fallback, string reason);
 
     /// <summary>A stream that produced its first update (or ended without any) on <see cref="Deployment"/>.</summary>
-    internal sealed record StreamStart(IAsyncEnumerator<ChatResponseUpdate> Enumerator, ChatResponseUpdate? First, CancellationTokenSource Cancellation, LlmDeployment Deployment);
+    internal sealed record StreamStart(IAsyncEnumerator<ChatResponseUpdate> Enumerator, ChatResponseUpdate? First, CancellationTokenSource Cancellation, LlmDeployment Deployment, bool CallerKey);
 }

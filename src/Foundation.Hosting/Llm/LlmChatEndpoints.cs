@@ -6,6 +6,7 @@ using Foundation.Costing.Budgets;
 using Foundation.Hosting.Auth;
 using Foundation.Hosting.Costing;
 using Foundation.Hosting.RateLimiting;
+using Foundation.Llm.Routing.Outbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -32,6 +33,7 @@ internal static class LlmChatEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .RequireAuthorization();
@@ -71,7 +73,7 @@ internal static class LlmChatEndpoints
         catch (Exception ex) when (!http.Response.HasStarted && LlmError.From(ex) is { } error)
         {
             error.ApplyRetryAfter(http.Response);
-            return Problem(error, ex as BudgetExceededException);
+            return Problem(error, ex as BudgetExceededException, ex as OutboundAddressRefusedException);
         }
     }
 
@@ -200,12 +202,18 @@ internal static class LlmChatEndpoints
         return Results.Problem(problem);
     }
 
-    private static IResult Problem(LlmError error, BudgetExceededException? budget)
+    private static IResult Problem(LlmError error, BudgetExceededException? budget, OutboundAddressRefusedException? refused)
     {
         var problem = new ProblemDetails { Status = error.Status, Title = Title(error.Status), Detail = error.Message };
         if (error.Code is not null)
         {
             problem.Extensions["code"] = error.Code;
+        }
+
+        if (refused is not null)
+        {
+            problem.Extensions["rule"] = refused.Rule;
+            problem.Extensions["host"] = refused.Host;
         }
 
         if (budget is not null)
@@ -232,6 +240,7 @@ internal static class LlmChatEndpoints
         StatusCodes.Status402PaymentRequired => "Budget exceeded",
         StatusCodes.Status403Forbidden => "Not allowed by a model policy",
         StatusCodes.Status404NotFound => "Unknown model",
+        StatusCodes.Status422UnprocessableEntity => "The provider address is refused",
         StatusCodes.Status429TooManyRequests => "The provider is rate limiting",
         StatusCodes.Status503ServiceUnavailable => "No deployment is available",
         StatusCodes.Status504GatewayTimeout => "The provider timed out",

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Foundation.Costing.Budgets;
 using Foundation.Llm.Routing.Errors;
+using Foundation.Llm.Routing.Outbound;
 using Microsoft.AspNetCore.Http;
 
 namespace Foundation.Hosting.Llm;
@@ -8,10 +9,14 @@ namespace Foundation.Hosting.Llm;
 /// <summary>How an LLM failure is answered: the HTTP status, OpenAI's error <c>type</c> and <c>code</c>, and a wait.</summary>
 internal readonly record struct LlmError(int Status, string Type, string? Code, string? Param, string Message, TimeSpan? RetryAfter)
 {
+    /// <summary>The <c>code</c> of a caller-supplied base URL refused by the outbound address guard (HTTP 422).</summary>
+    public const string OutboundAddressRefusedCode = "outbound_address_refused";
+
     /// <summary>
     /// Maps the typed failures of Foundation.Llm.Routing: unknown model 404, policy 403, no deployment 503, and provider
     /// failures by kind (rate limited 429, overloaded 503, timeout 504, upstream/malformed/authentication 502, the
-    /// caller's own bad request, context length and content filter 400), and Foundation.Costing's budget refusal 402
+    /// caller's own bad request, context length and content filter 400), a caller-supplied base URL the outbound address guard
+    /// refused 422 (code <c>outbound_address_refused</c>, never retried), and Foundation.Costing's budget refusal 402
     /// (<c>insufficient_quota</c>, code <c>budget_exceeded</c>). <see langword="null"/> for anything else.
     /// </summary>
     public static LlmError? From(Exception exception) => exception switch
@@ -21,6 +26,7 @@ internal readonly record struct LlmError(int Status, string Type, string? Code, 
         LlmPolicyException e => new(StatusCodes.Status403Forbidden, "permission_error", "model_not_allowed", "model", e.Message, null),
         LlmNoDeploymentAvailableException e => new(StatusCodes.Status503ServiceUnavailable, "server_error", "no_deployment_available", null, e.Message, e.RetryAfter),
         LlmProviderException e => FromProvider(e),
+        OutboundAddressRefusedException e => new(StatusCodes.Status422UnprocessableEntity, "invalid_request_error", OutboundAddressRefusedCode, null, e.Message, null),
         BudgetExceededException e => new(StatusCodes.Status402PaymentRequired, "insufficient_quota", "budget_exceeded", null, e.Message, null),
         _ => null,
     };

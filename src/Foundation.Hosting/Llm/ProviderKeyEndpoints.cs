@@ -3,6 +3,7 @@ using Foundation.Auth;
 using Foundation.Auth.Tokens;
 using Foundation.Hosting.Auth;
 using Foundation.Hosting.RateLimiting;
+using Foundation.Llm.Routing.Outbound;
 using Foundation.Llm.Routing.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -66,9 +67,10 @@ internal static class ProviderKeyEndpoints
             var result = await service.TestAsync(owner, id, ct).ConfigureAwait(false);
             return result is null ? NotFound(id) : Results.Ok(result);
         })
-        .WithSummary("A cheap live check of the key against its provider: {ok, status, latencyMs, message}.")
+        .WithSummary("A cheap live check of the key against its provider: {ok, status, latencyMs, message}; 422 when its base URL is an address the server does not call.")
         .Produces<ProviderKeyTestResult>()
-        .ProducesProblem(StatusCodes.Status404NotFound);
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     private static ProviderKeyOwner? Owner(ClaimsPrincipal user)
@@ -86,7 +88,10 @@ internal static class ProviderKeyEndpoints
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No provider key {id} belongs to you or your tenant.");
 }
 
-/// <summary>Provider-key refusals as problems: validation -> 400 naming the field, tenant scope without the role -> 403.</summary>
+/// <summary>
+/// Provider-key refusals as problems: validation -> 400 naming the field, tenant scope without the role -> 403, a base URL the
+/// outbound address guard refuses when the key is tested -> 422 naming the rule (the refusal is recorded as a failed test).
+/// </summary>
 internal sealed class ProviderKeyProblemFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -109,6 +114,15 @@ internal sealed class ProviderKeyProblemFilter : IEndpointFilter
         catch (ProviderKeyForbiddenException ex)
         {
             return Results.Problem(new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = ex.Message });
+        }
+        catch (OutboundAddressRefusedException ex)
+        {
+            var problem = new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "The provider address is refused", Detail = ex.Message };
+            problem.Extensions["code"] = LlmError.OutboundAddressRefusedCode;
+            problem.Extensions["field"] = "baseUrl";
+            problem.Extensions["rule"] = ex.Rule;
+            problem.Extensions["host"] = ex.Host;
+            return Results.Problem(problem);
         }
     }
 }

@@ -19,7 +19,9 @@ public static class LlmRoutingServiceCollectionExtensions
     /// <summary>
     /// Registers the router (<see cref="LlmRouter"/>, also as <see cref="IChatClient"/> and <see cref="ILlmModelCatalog"/>) with
     /// providers, aliases, resilience and policies from <c>Foundation:Llm</c>, validated at start. Provider clients use
-    /// <see cref="IHttpClientFactory"/> named clients <c>Foundation.Llm.{provider}</c>. Add a host's own clients on the returned builder.
+    /// <see cref="IHttpClientFactory"/> named clients <c>Foundation.Llm.{provider}</c>; a caller's own credential with its own base URL
+    /// uses <c>Foundation.Llm.CallerUrls</c>, whose primary handler is the outbound address guard
+    /// (<see cref="Foundation.Llm.Routing.Outbound.OutboundAddressPolicy"/>). Add a host's own clients on the returned builder.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root (the <c>Foundation:Llm</c> section is read from it).</param>
@@ -58,6 +60,9 @@ public static class LlmRoutingServiceCollectionExtensions
         services.AddOptions<LlmRoutingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmRoutingOptions>, LlmRoutingOptionsValidator>());
         services.AddHttpClient();
+
+        // Caller-supplied base URLs (bring your own key) go through the outbound address guard; configured providers do not.
+        Foundation.Llm.Routing.Outbound.OutboundHttpRegistration.AddOutboundAddressGuard(services);
         services.TryAddSingleton<ILlmClientFactory>(sp => new DefaultLlmClientFactory(sp.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton(sp => new LlmRoutingTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp =>

@@ -23,7 +23,10 @@ public sealed class LlmResilienceOptions
     /// <summary>The longest a whole request may take, retries and fallbacks included (for a stream: until its first update). Default 5 minutes.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Consecutive failures after which a deployment is taken out of rotation. Default 3.</summary>
+    /// <summary>
+    /// Consecutive failures after which a deployment is taken out of rotation. Default 3. Attempts on a caller's own key (bring
+    /// your own key) never count: their failure reaches that caller alone, without fallback or retry.
+    /// </summary>
     public int CooldownFailures { get; set; } = 3;
 
     /// <summary>How long a deployment stays out of rotation after <see cref="CooldownFailures"/> consecutive failures. Default 30 seconds.</summary>

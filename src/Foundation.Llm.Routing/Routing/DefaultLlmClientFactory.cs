@@ -1,4 +1,5 @@
 using Foundation.Llm.Routing.Credentials;
+using Foundation.Llm.Routing.Outbound;
 using Foundation.Llm.Routing.Providers;
 using Foundation.Llm.Routing.Providers.Anthropic;
 using Foundation.Llm.Routing.Providers.OpenAI;
@@ -8,7 +9,8 @@ namespace Foundation.Llm.Routing.Routing;
 
 /// <summary>
 /// Creates <see cref="OpenAIChatClient"/> (OpenAI, Azure OpenAI, OpenAI-compatible) and <see cref="AnthropicChatClient"/> on
-/// <see cref="IHttpClientFactory"/> named clients <c>Foundation.Llm.{providerName}</c>.
+/// <see cref="IHttpClientFactory"/> named clients <c>Foundation.Llm.{providerName}</c>, or <see cref="OutboundAddressPolicy.HttpClientName"/>
+/// when a caller's credential brings its own base URL.
 /// </summary>
 internal sealed class DefaultLlmClientFactory : ILlmClientFactory
 {
@@ -23,7 +25,9 @@ internal sealed class DefaultLlmClientFactory : ILlmClientFactory
     {
         ArgumentNullException.ThrowIfNull(providerName);
         ArgumentNullException.ThrowIfNull(options);
-        var httpClient = _httpClientFactory.CreateClient(HttpClientNamePrefix + providerName);
+        // A base URL from a caller's credential is the caller's choice, so its connections go through the outbound address guard;
+        // the configured provider's own URL (also with a caller's key) is the operator's and stays on the provider's client.
+        var httpClient = _httpClientFactory.CreateClient(credential?.BaseUrl is not null ? OutboundAddressPolicy.HttpClientName : HttpClientNamePrefix + providerName);
         var apiKey = credential?.ApiKey ?? options.ApiKey;
         var baseUrl = credential?.BaseUrl ?? options.BaseUrl;
         if (options.Type == LlmProviderType.Anthropic)

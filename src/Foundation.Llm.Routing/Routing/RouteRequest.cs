@@ -93,6 +93,12 @@ internal sealed class RouteRequest
     /// <summary>The most recent attempt's failure.</summary>
     public Exception? LastError { get; set; }
 
+    /// <summary>
+    /// Whether the latest attempt ran on the caller's own credential (bring your own key): its outcome, latency and usage are
+    /// the caller's and never feed the deployment's shared state, and its failure reaches the caller without fallback or retry.
+    /// </summary>
+    public bool CallerKey { get; set; }
+
     /// <summary>Makes <paramref name="group"/> the served alias, filtering its deployments by policy and capabilities.</summary>
     /// <returns>Whether at least one deployment is left.</returns>
     public bool SetGroup(AliasGroup group)

@@ -1,13 +1,16 @@
-using System.Net;
-using System.Net.Sockets;
+using Foundation.Llm.Routing.Outbound;
 
 namespace Foundation.Llm.Routing.Storage;
 
-/// <summary>Validation of stored base URLs and the address rule of outbound checks.</summary>
+/// <summary>
+/// Validation of stored base URLs: an absolute http(s) URL without user info or fragment, whose host is not an address literal
+/// (or <c>localhost</c> name) the outbound guard refuses. Names are not resolved here; <see cref="OutboundAddressPolicy.ConnectAsync"/>
+/// checks what they resolve to on every connection.
+/// </summary>
 internal static class ProviderBaseUrls
 {
     /// <summary>The validated base URL, or <see langword="null"/> when none was given (and none is required).</summary>
-    public static Uri? Validate(string? value, ProviderKeyType provider, bool allowPrivate)
+    public static Uri? Validate(string? value, ProviderKeyType provider, OutboundAddressPolicy policy)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -33,52 +36,15 @@ internal static class ProviderBaseUrls
             throw new ProviderKeyValidationException("baseUrl", "baseUrl must not contain user information or a fragment; put the key in apiKey.");
         }
 
-        if (!allowPrivate && IsPrivateHost(uri))
+        try
         {
-            throw new ProviderKeyValidationException(
-                "baseUrl",
-                "baseUrl points at a loopback, private or link-local address, which this server does not call (Foundation:Llm:ProviderKeys:AllowPrivateNetworkBaseUrls).");
+            policy.ThrowIfRefusedLiteral(uri);
+        }
+        catch (OutboundAddressRefusedException ex)
+        {
+            throw new ProviderKeyValidationException("baseUrl", ex.Message);
         }
 
         return uri;
-    }
-
-    private static bool IsPrivateHost(Uri uri)
-    {
-        if (uri.IsLoopback || string.Equals(uri.IdnHost, "localhost", StringComparison.OrdinalIgnoreCase)
-            || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IsPrivate(address);
-    }
-
-    /// <summary>Loopback, unspecified, RFC 1918, CGNAT, link-local (169.254/16, fe80::/10), unique-local (fc00::/7).</summary>
-    public static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            Span<byte> b = stackalloc byte[4];
-            address.TryWriteBytes(b, out _);
-            return b[0] == 10
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
-                || b[0] == 0;
-        }
-
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
     }
 }

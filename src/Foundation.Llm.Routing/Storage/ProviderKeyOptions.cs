@@ -25,11 +25,24 @@ public sealed class ProviderKeyOptions
     public int MaxKeysPerOwner { get; set; } = 50;
 
     /// <summary>
-    /// Whether a base URL may point at loopback, private (RFC 1918, fc00::/7) or link-local addresses. Default
-    /// <see langword="false"/>: the live check connects only to public addresses, so a stored key cannot be used to probe
-    /// the server's own network. Turn it on for self-hosted models on the same network.
+    /// Whether a caller-supplied base URL may point at any address, loopback, private and link-local included: turns the
+    /// outbound address check (<see cref="Outbound.OutboundAddressPolicy"/>) off for every host. Default
+    /// <see langword="false"/>: stored keys' base URLs, at creation, in the live check and on every chat call, reach only
+    /// public addresses, so a stored key cannot make the server probe its own network. Prefer <see cref="AllowedHosts"/>,
+    /// which opens only the hosts named.
     /// </summary>
     public bool AllowPrivateNetworkBaseUrls { get; set; }
+
+    /// <summary>
+    /// Hosts a caller-supplied base URL may name although they are, or resolve to, refused addresses (self-hosted models on
+    /// the server's network): host names or address literals, compared case-insensitively; <c>*.example.internal</c> allows
+    /// every subdomain of <c>example.internal</c>. Default empty. Operator-configured providers (<c>Foundation:Llm:Providers</c>)
+    /// need no entry.
+    /// </summary>
+    public IList<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>The outbound address guard these options describe.</summary>
+    internal Outbound.OutboundAddressPolicy CreatePolicy() => new(AllowedHosts, AllowPrivateNetworkBaseUrls);
 }
 
 /// <summary>Checks <see cref="ProviderKeyOptions"/> at start; every failure names its key.</summary>
@@ -51,6 +64,19 @@ internal sealed class ProviderKeyOptionsValidator : IValidateOptions<ProviderKey
         if (options.MaxKeysPerOwner is < 1 or > 10000)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{ProviderKeyOptions.SectionName}:MaxKeysPerOwner is {options.MaxKeysPerOwner}; it must be 1 to 10000."));
+        }
+
+        for (var i = 0; i < options.AllowedHosts.Count; i++)
+        {
+            var host = options.AllowedHosts[i];
+            var entry = host?.Trim() ?? string.Empty;
+            var bare = entry.StartsWith("*.", StringComparison.Ordinal) ? entry[2..] : entry;
+            if (bare.Length == 0 || (Uri.CheckHostName(Outbound.OutboundAddressPolicy.NormalizeHost(bare)) == UriHostNameType.Unknown))
+            {
+                failures.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{ProviderKeyOptions.SectionName}:AllowedHosts:{i} is '{host}'; it must be a host name (llm.example.internal), a subdomain wildcard (*.example.internal) or an IP address, without scheme, port or path."));
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Foundation.Auditing;
 using Foundation.Callers;
 using Foundation.Llm.Routing.Credentials;
+using Foundation.Llm.Routing.Outbound;
 using Foundation.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public sealed class ProviderKeyService
     private readonly IAuditEventWriter _audit;
     private readonly ICurrentCaller _caller;
     private readonly StoredProviderCredentialResolver? _resolver;
+    private readonly OutboundAddressPolicy _policy;
 
     /// <summary>Creates the service.</summary>
     public ProviderKeyService(
@@ -53,6 +55,7 @@ public sealed class ProviderKeyService
         _audit = audit;
         _caller = caller;
         _resolver = resolver;
+        _policy = _options.CreatePolicy();
     }
 
     /// <summary>Validates and stores a key.</summary>
@@ -85,7 +88,7 @@ public sealed class ProviderKeyService
             throw new ProviderKeyValidationException("name", $"name must be 1 to {LlmColumnLengths.Name} characters without control characters.");
         }
 
-        var baseUrl = ProviderBaseUrls.Validate(request.BaseUrl, provider, _options.AllowPrivateNetworkBaseUrls);
+        var baseUrl = ProviderBaseUrls.Validate(request.BaseUrl, provider, _policy);
         var ownerUserId = scope == ProviderKeyScope.User ? owner.UserId : null;
 
         var count = await _db.ProviderKeys.CountAsync(k => k.TenantId == owner.TenantId && k.OwnerUserId == ownerUserId, cancellationToken).ConfigureAwait(false);
@@ -164,6 +167,10 @@ public sealed class ProviderKeyService
     /// Checks the key against its provider with a cheap authenticated read (the model list, or HuggingFace's whoami) and
     /// records the outcome; <see langword="null"/> when the caller cannot see the key.
     /// </summary>
+    /// <exception cref="OutboundAddressRefusedException">
+    /// The key's base URL is, or resolves to, an address the server does not connect to for a caller; the refusal is recorded
+    /// (<c>lastTestOk</c> false) and audited like a failed check before it is thrown.
+    /// </exception>
     public async Task<ProviderKeyTestResult?> TestAsync(ProviderKeyOwner owner, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
@@ -174,6 +181,7 @@ public sealed class ProviderKeyService
         }
 
         ProviderKeyTestResult result;
+        OutboundAddressRefusedException? refused = null;
         try
         {
             var key = _protector.Unprotect(ProtectionPurpose, record.ProtectedKey);
@@ -183,6 +191,11 @@ public sealed class ProviderKeyService
         catch (SecretProtectionException)
         {
             result = new ProviderKeyTestResult(false, null, 0, "The stored key can no longer be decrypted (the key ring changed); delete it and store it again.");
+        }
+        catch (OutboundAddressRefusedException ex)
+        {
+            refused = ex;
+            result = new ProviderKeyTestResult(false, null, 0, ex.Message);
         }
 
         var message = Truncate(result.Message, LlmColumnLengths.TestMessage);
@@ -194,6 +207,11 @@ public sealed class ProviderKeyService
             .ConfigureAwait(false);
 
         await AuditAsync("llm.provider_key.tested", result.Ok ? AuditOutcome.Success : AuditOutcome.Failure, owner, record, result, cancellationToken).ConfigureAwait(false);
+        if (refused is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refused);
+        }
+
         return result;
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using Foundation.Llm.Routing.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace Foundation.Llm.Routing.Storage;
@@ -14,7 +13,10 @@ namespace Foundation.Llm.Routing.Storage;
 /// </summary>
 public sealed class ProviderKeyTester
 {
-    /// <summary>The named HTTP client used for checks (its primary handler refuses private addresses unless allowed).</summary>
+    /// <summary>
+    /// The named HTTP client used for checks: its primary handler is <see cref="OutboundAddressPolicy"/>'s guard, which refuses
+    /// loopback, private and other internal addresses unless the operator allows the host.
+    /// </summary>
     public const string HttpClientName = "Foundation.Llm.ProviderKeyTest";
 
     private static readonly Uri OpenAIDefault = new("https://api.openai.com/v1/");
@@ -37,6 +39,7 @@ public sealed class ProviderKeyTester
     }
 
     /// <summary>Checks <paramref name="apiKey"/> against <paramref name="provider"/> (at <paramref name="baseUrl"/> when given).</summary>
+    /// <exception cref="OutboundAddressRefusedException">The host is, or resolves to, an address the guard refuses; nothing was sent.</exception>
     public async Task<ProviderKeyTestResult> TestAsync(ProviderKeyType provider, string apiKey, Uri? baseUrl, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(apiKey);
@@ -62,10 +65,15 @@ public sealed class ProviderKeyTester
             return new ProviderKeyTestResult(
                 false, null, Elapsed(started), string.Create(CultureInfo.InvariantCulture, $"The provider did not answer within {_options.TestTimeoutSeconds} seconds."));
         }
+        catch (HttpRequestException ex) when (ex.InnerException is OutboundAddressRefusedException refused)
+        {
+            // The request's fault, not the provider's: the caller gets a 422 naming the rule.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refused);
+            throw;
+        }
         catch (HttpRequestException ex)
         {
-            var reason = ex.InnerException is PrivateAddressException ? ex.InnerException.Message : $"Could not reach {request.RequestUri!.Host}: {ex.HttpRequestError}.";
-            return new ProviderKeyTestResult(false, null, Elapsed(started), reason);
+            return new ProviderKeyTestResult(false, null, Elapsed(started), $"Could not reach {request.RequestUri!.Host}: {ex.HttpRequestError}.");
         }
     }
 
@@ -95,39 +103,4 @@ public sealed class ProviderKeyTester
 
     private static Uri? WithSlash(Uri? baseUrl) =>
         baseUrl is null ? null : baseUrl.AbsolutePath.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-
-    /// <summary>The primary handler of <see cref="HttpClientName"/>: connects only to addresses the options allow.</summary>
-    internal static SocketsHttpHandler CreateHandler(IOptions<ProviderKeyOptions> options) => new()
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
-            if (!options.Value.AllowPrivateNetworkBaseUrls)
-            {
-                addresses = Array.FindAll(addresses, a => !ProviderBaseUrls.IsPrivate(a));
-                if (addresses.Length == 0)
-                {
-                    throw new PrivateAddressException(context.DnsEndPoint.Host);
-                }
-            }
-
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
-
-    /// <summary>The host resolves only to addresses the server does not call.</summary>
-    private sealed class PrivateAddressException(string host)
-        : IOException($"{host} resolves only to loopback, private or link-local addresses, which this server does not call (Foundation:Llm:ProviderKeys:AllowPrivateNetworkBaseUrls).");
 }

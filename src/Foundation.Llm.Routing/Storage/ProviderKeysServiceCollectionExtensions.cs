@@ -44,8 +44,7 @@ public static class LlmProviderKeysServiceCollectionExtensions
         services.AddFoundationDefaults();
         services.AddLogging();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderKeyOptions>, ProviderKeyOptionsValidator>());
-        services.AddHttpClient(ProviderKeyTester.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => ProviderKeyTester.CreateHandler(sp.GetRequiredService<IOptions<ProviderKeyOptions>>()));
+        Foundation.Llm.Routing.Outbound.OutboundHttpRegistration.AddOutboundAddressGuard(services);
         services.TryAddSingleton<ProviderKeyTester>();
         services.TryAddSingleton<StoredProviderCredentialResolver>();
         services.TryAddSingleton<Foundation.Llm.Routing.Credentials.IProviderCredentialResolver>(sp => sp.GetRequiredService<StoredProviderCredentialResolver>());

@@ -228,10 +228,14 @@ internal sealed class RecordingClientFactory : ILlmClientFactory
 {
     public ConcurrentQueue<(string Provider, ProviderCredential? Credential, ScriptedChatClient Client)> Created { get; } = new();
 
+    /// <summary>Adjusts each client once created (for example to make a given key fail).</summary>
+    public Action<ProviderCredential?, ScriptedChatClient>? OnCreate { get; set; }
+
     public IChatClient Create(string providerName, LlmProviderOptions options, ProviderCredential? credential)
     {
         var client = new ScriptedChatClient(credential is null ? providerName : providerName + ":" + credential.ApiKey);
         client.Default = (o, _) => Task.FromResult(ScriptedChatClient.Answer(o?.ModelId ?? "?", "key=" + (credential?.ApiKey ?? options.ApiKey)));
+        OnCreate?.Invoke(credential, client);
         Created.Enqueue((providerName, credential, client));
         return client;
     }

@@ -1,3 +1,4 @@
+using Foundation.Llm.Routing.Outbound;
 using Foundation.Llm.Routing.Storage;
 
 namespace Foundation.Llm.Routing.Tests.Storage;
@@ -25,11 +26,11 @@ public sealed class ProviderKeyUnitTests
     {
         if (accepted)
         {
-            ProviderBaseUrls.Validate(url, ProviderKeyType.Custom, allowPrivate).ShouldNotBeNull();
+            ProviderBaseUrls.Validate(url, ProviderKeyType.Custom, new OutboundAddressPolicy(allowAnyAddress: allowPrivate)).ShouldNotBeNull();
         }
         else
         {
-            Should.Throw<ProviderKeyValidationException>(() => ProviderBaseUrls.Validate(url, ProviderKeyType.Custom, allowPrivate)).Field.ShouldBe("baseUrl");
+            Should.Throw<ProviderKeyValidationException>(() => ProviderBaseUrls.Validate(url, ProviderKeyType.Custom, new OutboundAddressPolicy(allowAnyAddress: allowPrivate))).Field.ShouldBe("baseUrl");
         }
     }
 

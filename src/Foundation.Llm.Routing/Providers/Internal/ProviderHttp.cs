@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Foundation.Llm.Routing.Errors;
 using Foundation.Llm.Routing.Providers.Sse;
@@ -42,7 +43,8 @@ internal static class ProviderHttp
 
     /// <summary>
     /// Sends the request and returns a successful response; every failure becomes an <see cref="LlmProviderException"/>
-    /// except the caller's own cancellation, which stays an <see cref="OperationCanceledException"/>.
+    /// except the caller's own cancellation, which stays an <see cref="OperationCanceledException"/>, and a refusal of the
+    /// outbound address guard, which stays an <see cref="Outbound.OutboundAddressRefusedException"/>.
     /// </summary>
     public static async Task<HttpResponseMessage> SendAsync(
         HttpClient httpClient,
@@ -65,6 +67,12 @@ internal static class ProviderHttp
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw ProviderErrors.Timeout(provider, $"no answer within the HTTP client's timeout ({FormatTimeout(httpClient.Timeout)}).", ex);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is Outbound.OutboundAddressRefusedException refused)
+        {
+            // The outbound address guard refused the caller's URL before connecting: the request's fault, never the provider's.
+            ExceptionDispatchInfo.Throw(refused);
+            throw;
         }
         catch (HttpRequestException ex)
         {

@@ -1,0 +1,33 @@
+using Foundation.Llm.Routing.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Foundation.Llm.Routing.Outbound;
+
+/// <summary>
+/// Registers the outbound address guard once, whichever of <c>AddFoundationLlmRouting</c> and <c>AddFoundationLlmProviderKeys</c>
+/// runs first: <see cref="OutboundAddressPolicy"/> (from <see cref="ProviderKeyOptions"/>) and the named clients that serve
+/// caller-supplied URLs (<see cref="OutboundAddressPolicy.HttpClientName"/>, <see cref="ProviderKeyTester.HttpClientName"/>) with
+/// the guard as their primary handler.
+/// </summary>
+internal static class OutboundHttpRegistration
+{
+    public static void AddOutboundAddressGuard(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Marker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<Marker>();
+        services.AddOptions<ProviderKeyOptions>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProviderKeyOptions>>().Value.CreatePolicy());
+        services.AddHttpClient(OutboundAddressPolicy.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler());
+        services.AddHttpClient(ProviderKeyTester.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler());
+    }
+
+    private sealed class Marker;
+}
