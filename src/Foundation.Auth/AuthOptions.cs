@@ -90,6 +90,15 @@ public sealed class TokenOptions
 
     /// <summary>Allowed clock difference when validating lifetimes, in seconds. Default 30.</summary>
     public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long after a refresh token was rotated it may be presented again without being treated as stolen
+    /// (Auth0 calls this leeway). Within it, the just-rotated token gets a fresh pair of the same session, so two
+    /// browser tabs (or a retried request whose answer was lost) refreshing at once both stay signed in; after it,
+    /// presenting the token again revokes the session and is audited as <c>auth.refresh.reuse_detected</c>.
+    /// Default 10 seconds; <see cref="TimeSpan.Zero"/> turns it off (strict single use); at most 1 minute.
+    /// </summary>
+    public TimeSpan RefreshReuseInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Sessions, bound from <c>Foundation:Auth:Sessions</c>.</summary>
