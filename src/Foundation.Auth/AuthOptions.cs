@@ -50,8 +50,24 @@ public sealed class PasswordOptions
     /// <summary>Refuse the 10,000 most common passwords. Default <see langword="true"/>.</summary>
     public bool RefuseCommonPasswords { get; set; } = true;
 
-    /// <summary>Refuse passwords that contain the local part of the user's email. Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Refuse passwords that contain a part of the user's email: the local part, a word of it (split at <c>. _ - +</c>, four
+    /// characters or more) or a domain label other than the top-level one (four characters or more). Default <see langword="true"/>.
+    /// </summary>
     public bool RefuseEmailLocalPart { get; set; } = true;
+
+    /// <summary>
+    /// Refuse passwords made of one repeated unit (<c>aaaaaaaaaaaa</c>, <c>passwordpassword</c>) or of one ascending or
+    /// descending run (<c>123456789012</c>, <c>abcdefghijkl</c>). Default <see langword="true"/>.
+    /// </summary>
+    public bool RefuseRepetitiveAndSequential { get; set; } = true;
+
+    /// <summary>
+    /// The name of the service, which passwords may not contain (compared ignoring case and all but letters and digits,
+    /// when it has four or more of them). Default <see langword="null"/>: the host's application name
+    /// (<c>IHostEnvironment.ApplicationName</c>) when there is a host; set it to the name users know the service by.
+    /// </summary>
+    public string? ServiceName { get; set; }
 
     /// <summary>PBKDF2-HMAC-SHA256 iterations for new hashes. Default 600,000 (OWASP); at least 100,000.</summary>
     public int Pbkdf2Iterations { get; set; } = 600_000;
@@ -90,6 +106,15 @@ public sealed class TokenOptions
 
     /// <summary>Allowed clock difference when validating lifetimes, in seconds. Default 30.</summary>
     public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long after a refresh token was rotated it may be presented again without being treated as stolen
+    /// (Auth0 calls this leeway). Within it, the just-rotated token gets a fresh pair of the same session, so two
+    /// browser tabs (or a retried request whose answer was lost) refreshing at once both stay signed in; after it,
+    /// presenting the token again revokes the session and is audited as <c>auth.refresh.reuse_detected</c>.
+    /// Default 10 seconds; <see cref="TimeSpan.Zero"/> turns it off (strict single use); at most 1 minute.
+    /// </summary>
+    public TimeSpan RefreshReuseInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Sessions, bound from <c>Foundation:Auth:Sessions</c>.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Foundation.Auditing;
 using Foundation.Auth.Sessions;
 using Foundation.Auth.Totp.Storage;
+using Foundation.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Foundation.Auth.Totp;
@@ -14,12 +15,13 @@ public sealed partial class TotpService
     public const int MaxDeviceNameLength = TotpColumnLengths.DeviceName;
 
     /// <summary>
-    /// Checks a device name sent by a client: at most <see cref="MaxDeviceNameLength"/> characters, no control characters.
+    /// Checks a device name sent by a client: at most <see cref="MaxDeviceNameLength"/> characters, none that
+    /// <see cref="DisplayText"/> refuses (control, zero-width, bidirectional or other invisible characters).
     /// Call it before verifying a code, so bad input changes nothing.
     /// </summary>
     /// <param name="deviceName">The name, or <see langword="null"/> for one derived from the user agent.</param>
     /// <returns>The trimmed name, or <see langword="null"/> when none was given.</returns>
-    /// <exception cref="AuthValidationException">The name is too long or has control characters (field <c>deviceName</c>).</exception>
+    /// <exception cref="AuthValidationException">The name is too long or has a refused character (field <c>deviceName</c>).</exception>
     public static string? ValidateDeviceName(string? deviceName)
     {
         if (string.IsNullOrWhiteSpace(deviceName))
@@ -28,11 +30,16 @@ public sealed partial class TotpService
         }
 
         var name = deviceName.Trim();
-        if (name.Length > MaxDeviceNameLength || name.Any(char.IsControl))
+        if (name.Length > MaxDeviceNameLength)
         {
             throw new AuthValidationException(
                 "deviceName",
                 string.Create(CultureInfo.InvariantCulture, $"The device name must be at most {MaxDeviceNameLength} characters, without control characters."));
+        }
+
+        if (DisplayText.FindRefusedCharacter(name) is { } refused)
+        {
+            throw new AuthValidationException("deviceName", refused.Describe("The device name"));
         }
 
         return name;

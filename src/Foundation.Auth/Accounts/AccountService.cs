@@ -24,6 +24,8 @@ public sealed class AccountService
 
     private const string ChallengePurpose = "Foundation.Auth.SecondFactorChallenge";
 
+    private const string RefreshRefused = "The refresh token is invalid, expired or already used; sign in again.";
+
     private readonly AuthDbContext _db;
     private readonly IPasswordHasher _hasher;
     private readonly IPasswordPolicy _policy;
@@ -294,17 +296,19 @@ public sealed class AccountService
     }
 
     /// <summary>
-    /// Exchanges a refresh token for new tokens. Each token works once: presenting a used token revokes its whole
-    /// session (suspected theft); of concurrent uses of one token at most one succeeds.
+    /// Exchanges a refresh token for new tokens. Each token is rotated once: of concurrent uses of one token exactly one
+    /// rotates it. Presenting it again within <see cref="TokenOptions.RefreshReuseInterval"/> of its rotation (two tabs
+    /// refreshing at once, a retried request whose answer was lost) yields a fresh pair of the same session and revokes
+    /// nothing; presenting it later revokes its whole session (suspected theft) and is audited as
+    /// <c>auth.refresh.reuse_detected</c>. The interval's end is stored with the token, so this holds across instances.
     /// </summary>
-    /// <exception cref="AuthenticationFailedException">The token is unknown, expired, used or its session is revoked.</exception>
+    /// <exception cref="AuthenticationFailedException">The token is unknown, expired, reused too late or its session is revoked.</exception>
     public async Task<TokenPair> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        const string Refused = "The refresh token is invalid, expired or already used; sign in again.";
         if (!RefreshTokens.TryHash(refreshToken, out var hash))
         {
-            throw new AuthenticationFailedException(Refused);
+            throw new AuthenticationFailedException(RefreshRefused);
         }
 
         var now = _time.GetUtcNow();
@@ -317,31 +321,35 @@ public sealed class AccountService
         if (found is null)
         {
             await AuditAsync("auth.refresh", AuditOutcome.Failure, null, null, client, "unknown-token", cancellationToken).ConfigureAwait(false);
-            throw new AuthenticationFailedException(Refused);
+            throw new AuthenticationFailedException(RefreshRefused);
         }
 
         var user = found.User;
         var session = found.Session;
+        var alive = found.Token.ExpiresAt > now && session.RevokedAt is null && session.ExpiresAt > now && user.Status == UserStatus.Active;
         if (found.Token.UsedAt is not null)
         {
-            await RevokeFamilyAsync(session, client, cancellationToken).ConfigureAwait(false);
-            throw new AuthenticationFailedException(Refused);
+            return await RefreshUsedTokenAsync(found.Token.ReuseAllowedUntil, alive, user, session, now, client, cancellationToken).ConfigureAwait(false);
         }
 
-        if (found.Token.ExpiresAt <= now || session.RevokedAt is not null || session.ExpiresAt <= now || user.Status != UserStatus.Active)
+        if (!alive)
         {
             await AuditAsync("auth.refresh", AuditOutcome.Denied, user.Id, user.TenantId, client, "expired-or-revoked", cancellationToken).ConfigureAwait(false);
-            throw new AuthenticationFailedException(Refused);
+            throw new AuthenticationFailedException(RefreshRefused);
         }
 
+        var interval = _options.Tokens.RefreshReuseInterval;
+        DateTimeOffset? reuseUntil = interval > TimeSpan.Zero ? now + interval : null;
         var strategy = _db.Database.CreateExecutionStrategy();
         var issued = await strategy.ExecuteAsync(async ct =>
         {
             var transaction = await _db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using var transactionScope = transaction.ConfigureAwait(false);
+
+            // The conditional UPDATE is the single point of decision: of concurrent uses (on any instance) one claims it.
             var claimed = await _db.RefreshTokens
                 .Where(t => t.Id == found.Token.Id && t.UsedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now).SetProperty(t => t.ReuseAllowedUntil, reuseUntil), ct)
                 .ConfigureAwait(false);
             if (claimed == 0)
             {
@@ -356,22 +364,84 @@ public sealed class AccountService
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.ExpiresAt, record.ExpiresAt), ct)
                 .ConfigureAwait(false);
             await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return new { token, record };
+            return new IssuedRefreshToken(token, record.ExpiresAt);
         }, cancellationToken).ConfigureAwait(false);
 
         if (issued is null)
         {
-            // Another request used this token a moment ago: the same token presented twice.
+            // Another request rotated this token a moment ago: read when, and treat this one as a reuse of it.
             _db.ChangeTracker.Clear();
-            await RevokeFamilyAsync(session, client, cancellationToken).ConfigureAwait(false);
-            throw new AuthenticationFailedException(Refused);
+            var reuseAllowedUntil = await _db.RefreshTokens.AsNoTracking()
+                .Where(t => t.Id == found.Token.Id)
+                .Select(t => t.ReuseAllowedUntil)
+                .FirstOrDefaultAsync(cancellationToken)
+                .ConfigureAwait(false);
+            return await RefreshUsedTokenAsync(reuseAllowedUntil, alive, user, session, now, client, cancellationToken).ConfigureAwait(false);
         }
 
+        return await CompleteRefreshAsync(user, session, issued, client, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A token that was already rotated is presented: within its reuse interval a fresh pair of the same session (the
+    /// session must still be alive: the insert is conditional on it in one transaction); after it, the session is revoked.
+    /// </summary>
+    private async Task<TokenPair> RefreshUsedTokenAsync(
+        DateTimeOffset? reuseAllowedUntil, bool alive, UserRecord user, SessionRecord session, DateTimeOffset now, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (reuseAllowedUntil is not { } until || now >= until)
+        {
+            await RevokeFamilyAsync(session, client, cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(RefreshRefused);
+        }
+
+        if (!alive)
+        {
+            await AuditAsync("auth.refresh", AuditOutcome.Denied, user.Id, user.TenantId, client, "expired-or-revoked", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(RefreshRefused);
+        }
+
+        var strategy = _db.Database.CreateExecutionStrategy();
+        var issued = await strategy.ExecuteAsync(async ct =>
+        {
+            var transaction = await _db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var (token, record) = RefreshTokens.Create(session.Id, now, TimeSpan.FromDays(_options.Tokens.RefreshTokenDays));
+
+            // Only a session that is still alive gets another token (a concurrent revocation wins).
+            var live = await _db.Sessions.Where(s => s.Id == session.Id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now).SetProperty(x => x.ExpiresAt, record.ExpiresAt), ct)
+                .ConfigureAwait(false);
+            if (live == 0)
+            {
+                await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                return null;
+            }
+
+            _db.RefreshTokens.Add(record);
+            await _db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new IssuedRefreshToken(token, record.ExpiresAt);
+        }, cancellationToken).ConfigureAwait(false);
+        _db.ChangeTracker.Clear();
+
+        if (issued is null)
+        {
+            await AuditAsync("auth.refresh", AuditOutcome.Denied, user.Id, user.TenantId, client, "expired-or-revoked", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException(RefreshRefused);
+        }
+
+        return await CompleteRefreshAsync(user, session, issued, client, "reuse-within-interval", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TokenPair> CompleteRefreshAsync(
+        UserRecord user, SessionRecord session, IssuedRefreshToken issued, ClientInfo client, string? reason, CancellationToken cancellationToken)
+    {
         var access = await _tokens.IssueAsync(
             new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
             cancellationToken).ConfigureAwait(false);
-        await AuditAsync("auth.refresh", AuditOutcome.Success, user.Id, user.TenantId, client, null, cancellationToken).ConfigureAwait(false);
-        return new TokenPair(access.Token, access.ExpiresAt, issued.token, issued.record.ExpiresAt, session.Id);
+        await AuditAsync("auth.refresh", AuditOutcome.Success, user.Id, user.TenantId, client, reason, cancellationToken).ConfigureAwait(false);
+        return new TokenPair(access.Token, access.ExpiresAt, issued.Token, issued.ExpiresAt, session.Id);
     }
 
     /// <summary>Ends the session <paramref name="sessionId"/> of <paramref name="userId"/>.</summary>
@@ -687,6 +757,8 @@ public sealed class AccountService
 
     private static UserProfile ToProfile(UserRecord user) =>
         new(user.Id, user.Email, user.TenantId, RoleList.Split(user.Roles), user.Status, user.CreatedAt, user.LastLoginAt);
+
+    private sealed record IssuedRefreshToken(string Token, DateTimeOffset ExpiresAt);
 }
 
 /// <summary>A password hash of the current format and cost that matches nothing, verified for unknown emails.</summary>

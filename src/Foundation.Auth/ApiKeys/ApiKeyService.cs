@@ -2,6 +2,7 @@ using System.Globalization;
 using Foundation.Auditing;
 using Foundation.Auth.Storage;
 using Foundation.Callers;
+using Foundation.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -198,12 +199,9 @@ public sealed class ApiKeyService
             throw new AuthValidationException("name", string.Create(CultureInfo.InvariantCulture, $"The name must be 1 to {MaxNameLength} characters."));
         }
 
-        foreach (var c in trimmed)
+        if (DisplayText.FindRefusedCharacter(trimmed) is { } refused)
         {
-            if (char.IsControl(c))
-            {
-                throw new AuthValidationException("name", "The name must not contain control characters.");
-            }
+            throw new AuthValidationException("name", refused.Describe("The name"));
         }
 
         return trimmed;

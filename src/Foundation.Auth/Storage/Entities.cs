@@ -119,8 +119,15 @@ public sealed class RefreshTokenRecord
     /// <summary>When it stops being accepted.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 
-    /// <summary>When it was exchanged for a new one; a token is used at most once.</summary>
+    /// <summary>When it was exchanged for a new one (or retired by a password change); a token is rotated at most once.</summary>
     public DateTimeOffset? UsedAt { get; set; }
+
+    /// <summary>
+    /// Until when, after its rotation, presenting it again yields a fresh pair of the same session instead of revoking
+    /// the session (<see cref="TokenOptions.RefreshReuseInterval"/>, fixed at rotation); <see langword="null"/> when the
+    /// interval was off or the token was retired otherwise (a password change).
+    /// </summary>
+    public DateTimeOffset? ReuseAllowedUntil { get; set; }
 }
 
 /// <summary>An API key (<c>auth_api_keys</c>): <c>fnd_{keyId}_{secret}</c>, stored as its key id and the SHA-256 of its secret.</summary>

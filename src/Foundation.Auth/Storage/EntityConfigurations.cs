@@ -92,6 +92,7 @@ internal sealed class RefreshTokenRecordConfiguration : IEntityTypeConfiguration
         builder.Property(t => t.CreatedAt).HasColumnName("created_at");
         builder.Property(t => t.ExpiresAt).HasColumnName("expires_at");
         builder.Property(t => t.UsedAt).HasColumnName("used_at");
+        builder.Property(t => t.ReuseAllowedUntil).HasColumnName("reuse_allowed_until");
         builder.HasIndex(t => t.TokenHash).IsUnique().HasDatabaseName("ix_auth_refresh_tokens_token_hash");
         builder.HasIndex(t => t.SessionId).HasDatabaseName("ix_auth_refresh_tokens_session_id");
         builder.HasOne<SessionRecord>().WithMany().HasForeignKey(t => t.SessionId)

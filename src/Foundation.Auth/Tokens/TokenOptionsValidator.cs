@@ -7,6 +7,9 @@ internal sealed class TokenOptionsValidator : IValidateOptions<AuthOptions>
 {
     private const string Prefix = AuthOptions.SectionName + ":Tokens:";
 
+    /// <summary>The longest <see cref="TokenOptions.RefreshReuseInterval"/> accepted: a stolen token is honoured this long at most.</summary>
+    internal static readonly TimeSpan MaxRefreshReuseInterval = TimeSpan.FromMinutes(1);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
@@ -37,6 +40,12 @@ internal sealed class TokenOptionsValidator : IValidateOptions<AuthOptions>
         Range(failures, "RefreshTokenDays", tokens.RefreshTokenDays, 1, 365);
         Range(failures, "KeyRotationDays", tokens.KeyRotationDays, 1, int.MaxValue);
         Range(failures, "ClockSkewSeconds", tokens.ClockSkewSeconds, 0, 300);
+        if (tokens.RefreshReuseInterval < TimeSpan.Zero || tokens.RefreshReuseInterval > MaxRefreshReuseInterval)
+        {
+            failures.Add(FormattableString.Invariant(
+                $"{Prefix}RefreshReuseInterval is {tokens.RefreshReuseInterval}; it must be between 00:00:00 (off: strict single use) and {MaxRefreshReuseInterval}."));
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -173,7 +173,7 @@ public sealed class BudgetService
                 throw new CostingValidationException("name", $"name is required and at most {CostingColumnLengths.BudgetName} characters.");
             }
 
-            e.Name = name;
+            e.Name = Foundation.Text.DisplayText.FindRefusedCharacter(name) is { } refused ? throw new CostingValidationException("name", refused.Describe("name")) : name;
         }
 
         if (creating || d.Scope is not null)

@@ -157,7 +157,7 @@ public sealed class PriceCatalogService
             throw new CostingValidationException(field, string.Create(CultureInfo.InvariantCulture, $"{field} is required and at most {max} characters."));
         }
 
-        return v;
+        return Foundation.Text.DisplayText.FindRefusedCharacter(v) is { } refused ? throw new CostingValidationException(field, refused.Describe(field)) : v;
     }
 
     private static decimal? Price(decimal? value, string field, bool required = false)

@@ -3,6 +3,7 @@ using Foundation.Auth.ApiKeys;
 using Foundation.Auth.Sessions;
 using Foundation.Auth.Tokens;
 using Foundation.Hosting.RateLimiting;
+using Foundation.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -90,6 +91,7 @@ internal static class AccountEndpoints
         var keys = endpoints.MapGroup("/api/v1/api-keys")
             .WithTags("API keys")
             .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api))
+            .WithNoStore()
             .AddEndpointFilter<AuthProblemFilter>()
             .RequireAuthorization();
 

@@ -4,6 +4,7 @@ using Foundation.Auth.Accounts;
 using Foundation.Auth.Tokens;
 using Foundation.Hosting.Correlation;
 using Foundation.Hosting.RateLimiting;
+using Foundation.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,6 +20,7 @@ internal static class AuthEndpoints
         var auth = endpoints.MapGroup("/api/v1/auth")
             .WithTags("Auth")
             .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth))
+            .WithNoStore()
             .AddEndpointFilter<AuthProblemFilter>();
 
         auth.MapPost("/register", async (RegisterBody body, AccountService accounts, IOptions<AuthOptions> options, HttpContext http, CancellationToken ct) =>

@@ -7,6 +7,7 @@ using Foundation.Auth.Storage;
 using Foundation.Auth.Totp;
 using Foundation.Hosting.Auth;
 using Foundation.Hosting.RateLimiting;
+using Foundation.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,7 @@ internal static class TotpEndpoints
         var totp = endpoints.MapGroup("/api/v1/totp")
             .WithTags("Two-factor authentication")
             .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth))
+            .WithNoStore()
             .AddEndpointFilter<AuthProblemFilter>()
             .AddEndpointFilter<TotpProblemFilter>();
 

@@ -222,6 +222,80 @@ public abstract class AccountServiceTests<TDatabase> : IClassFixture<TDatabase>,
         stored.TokenHash.Length.ShouldBe(64);
     }
 
+    [Fact]
+    public async Task Twenty_parallel_refreshes_of_one_token_within_the_reuse_interval_all_get_working_tokens_of_the_live_session()
+    {
+        await RegisterAsync("tabs@example.com");
+        var tokens = (await Accounts().LoginAsync(new("tabs@example.com", Password, _tenant), ClientInfo.None)).Tokens!;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Accounts().RefreshAsync(tokens.RefreshToken, ClientInfo.None))));
+
+        results.ShouldAllBe(r => r.SessionId == tokens.SessionId);
+        results.Select(r => r.RefreshToken).Distinct(StringComparer.Ordinal).Count().ShouldBe(20, "each caller gets its own new refresh token");
+        _audit.Events.ShouldNotContain(e => e.Action == "auth.refresh.reuse_detected");
+        _audit.Events.Count(e => e.Action == "auth.refresh" && e.Outcome == AuditOutcome.Success).ShouldBe(20);
+        _audit.Events.Count(e => e.Action == "auth.refresh" && e.Data.GetValueOrDefault("reason") == "reuse-within-interval").ShouldBe(19);
+        await using (var db = _database.CreateContext())
+        {
+            (await db.Sessions.SingleAsync(s => s.Id == tokens.SessionId)).RevokedAt.ShouldBeNull();
+        }
+
+        var validator = _services.CreateScope().ServiceProvider.GetRequiredService<Foundation.Auth.Authentication.ISessionValidator>();
+        foreach (var result in results)
+        {
+            var validation = await _services.GetRequiredService<IAccessTokenService>().ValidateAsync(result.AccessToken);
+            validation.Principal.ShouldNotBeNull();
+            var principal = validation.Principal!;
+            var check = await validator.ValidateAsync(
+                Guid.Parse(principal.FindFirst(AuthClaims.Subject)!.Value), result.SessionId, principal.FindFirst(AuthClaims.SecurityStamp)!.Value);
+            check.Succeeded.ShouldBeTrue();
+        }
+
+        // Every new refresh token rotates once more, and the session is still alive afterwards.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        foreach (var result in results)
+        {
+            (await Accounts().RefreshAsync(result.RefreshToken, ClientInfo.None)).SessionId.ShouldBe(tokens.SessionId);
+        }
+
+        _audit.Events.ShouldNotContain(e => e.Action == "auth.refresh.reuse_detected");
+    }
+
+    [Fact]
+    public async Task A_rotated_token_presented_again_after_the_reuse_interval_revokes_the_session_and_is_audited()
+    {
+        await RegisterAsync("late@example.com");
+        var tokens = (await Accounts().LoginAsync(new("late@example.com", Password, _tenant), ClientInfo.None)).Tokens!;
+        var rotated = await Accounts().RefreshAsync(tokens.RefreshToken, ClientInfo.None);
+
+        _time.Advance(TimeSpan.FromSeconds(9));
+        var withinInterval = await Accounts().RefreshAsync(tokens.RefreshToken, ClientInfo.None);
+        withinInterval.SessionId.ShouldBe(tokens.SessionId);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Should.ThrowAsync<AuthenticationFailedException>(() => Accounts().RefreshAsync(tokens.RefreshToken, ClientInfo.None));
+        _audit.Events.ShouldContain(e => e.Action == "auth.refresh.reuse_detected" && e.Outcome == AuditOutcome.Denied);
+        await using (var db = _database.CreateContext())
+        {
+            (await db.Sessions.SingleAsync(s => s.Id == tokens.SessionId)).RevokedReason.ShouldBe("refresh-token-reuse");
+        }
+
+        // The whole family is dead: the winner's and the within-interval caller's tokens too.
+        await Should.ThrowAsync<AuthenticationFailedException>(() => Accounts().RefreshAsync(rotated.RefreshToken, ClientInfo.None));
+        await Should.ThrowAsync<AuthenticationFailedException>(() => Accounts().RefreshAsync(withinInterval.RefreshToken, ClientInfo.None));
+    }
+
+    [Fact]
+    public async Task A_refresh_token_retired_by_a_password_change_gets_no_reuse_interval()
+    {
+        var user = await RegisterAsync("retired@example.com");
+        var tokens = (await Accounts().LoginAsync(new("retired@example.com", Password, _tenant), ClientInfo.None)).Tokens!;
+        await Accounts().ChangePasswordAsync(user.Id, tokens.SessionId, Password, "another long passphrase here", ClientInfo.None);
+
+        await Should.ThrowAsync<AuthenticationFailedException>(() => Accounts().RefreshAsync(tokens.RefreshToken, ClientInfo.None));
+        _audit.Events.ShouldContain(e => e.Action == "auth.refresh.reuse_detected");
+    }
+
     private AccountService Accounts() => _services.CreateScope().ServiceProvider.GetRequiredService<AccountService>();
 
     private async Task<UserProfile> RegisterAsync(string email) =>

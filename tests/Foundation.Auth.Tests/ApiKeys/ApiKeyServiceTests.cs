@@ -222,6 +222,33 @@ public abstract class ApiKeyServiceTests<TDatabase> : IClassFixture<TDatabase>, 
         _audit.Events.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("prod\u200B")]
+    [InlineData("key-\u202Egpj.exe")]
+    [InlineData("ci\u2066x\u2069")]
+    [InlineData("line\nbreak")]
+    [InlineData("\uFEFFbom")]
+    public async Task A_name_with_an_invisible_or_bidi_character_is_refused_naming_it_and_stores_nothing(string name)
+    {
+        var tenant = TestDatabase.NewTenant();
+        var user = await _database.AddUserAsync(tenant, _time);
+
+        var ex = await Should.ThrowAsync<AuthValidationException>(() => WithKeys(s => s.CreateAsync(user.Id, tenant, name)));
+
+        ex.Field.ShouldBe("name");
+        ex.Message.ShouldStartWith("The name contains U+");
+        (await WithKeys(s => s.ListAsync(user.Id, tenant))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Names_in_any_script_with_emoji_are_accepted()
+    {
+        var tenant = TestDatabase.NewTenant();
+        var user = await _database.AddUserAsync(tenant, _time);
+
+        (await WithKeys(s => s.CreateAsync(user.Id, tenant, "Клю́ч 東京 מפתח 🚀"))).Key.Name.ShouldBe("Клю́ч 東京 מפתח 🚀");
+    }
+
     [Fact]
     public async Task The_per_user_limit_is_enforced()
     {

@@ -128,6 +128,13 @@ public abstract partial class TotpServiceTests<TDatabase>
         var (user, _, _) = await EnrolAsync(sp, time);
         (await Should.ThrowAsync<AuthValidationException>(() => totp.TrustDeviceAsync(user, new string('x', 101), null))).Field.ShouldBe("deviceName");
         (await Should.ThrowAsync<AuthValidationException>(() => totp.TrustDeviceAsync(user, "tab\tbed", null))).Field.ShouldBe("deviceName");
+        foreach (var lookalike in new[] { "laptop\u200B", "\u202Epot-pal", "my\u2067phone", "pc\u00AD" })
+        {
+            var refused = await Should.ThrowAsync<AuthValidationException>(() => totp.TrustDeviceAsync(user, lookalike, null));
+            refused.Field.ShouldBe("deviceName");
+            refused.Message.ShouldStartWith("The device name contains U+");
+        }
+
         (await totp.ListTrustedDevicesAsync(user)).ShouldBeEmpty();
 
         var grants = new List<TotpTrustedDeviceGrant>();

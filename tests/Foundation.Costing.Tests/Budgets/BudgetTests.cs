@@ -216,6 +216,9 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
             (new() { Name = "x", Scope = "tenant", Period = "month", LimitTokens = -5 }, "limitTokens"),
             (new() { Name = "x", Scope = "tenant", Period = "month" }, "limitUsd"),
             (new() { Name = "x", Scope = "tenant", Period = "month", LimitUsd = 1, Thresholds = [0] }, "thresholds"),
+            (new() { Name = "team\u200B", Scope = "tenant", Period = "month", LimitUsd = 1 }, "name"),
+            (new() { Name = "\u202Etegdub", Scope = "tenant", Period = "month", LimitUsd = 1 }, "name"),
+            (new() { Name = "a\nb", Scope = "tenant", Period = "month", LimitUsd = 1 }, "name"),
         };
         foreach (var (definition, field) in cases)
         {
@@ -225,6 +228,12 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
         (await budgets.ListAsync(tenant)).ShouldBeEmpty();
         await budgets.CreateAsync(tenant, new BudgetDefinition { Name = "dup", Scope = "tenant", Period = "month", LimitUsd = 1 });
         await Should.ThrowAsync<BudgetConflictException>(() => budgets.CreateAsync(tenant, new BudgetDefinition { Name = "dup", Scope = "tenant", Period = "day", LimitUsd = 2 }));
+
+        // A rename is held to the same rule: "dup" + U+2066 (a bidi isolate) would read like "dup".
+        var existing = (await budgets.ListAsync(tenant)).Single();
+        var rename = await Should.ThrowAsync<CostingValidationException>(() => budgets.UpdateAsync(tenant, existing.Id, new BudgetDefinition { Name = "dup\u2066" }));
+        rename.Field.ShouldBe("name");
+        rename.Message.ShouldStartWith("name contains U+2066 (a bidirectional control)");
     }
 
     [Fact]

@@ -15,6 +15,11 @@ namespace Foundation.Hosting.Tests.Auth;
 public sealed class AuthFlowTests : IDisposable
 {
     private const string Password = "correct horse battery staple";
+
+    /// <summary>Refresh tokens strictly single use: no reuse interval.</summary>
+    internal static readonly IReadOnlyDictionary<string, string?> StrictRefresh =
+        new Dictionary<string, string?> { ["Foundation:Auth:Tokens:RefreshReuseInterval"] = "00:00:00" };
+
     private readonly AuthTestHost _host = new();
 
     public void Dispose() => _host.Dispose();
@@ -144,9 +149,11 @@ public sealed class AuthFlowTests : IDisposable
     [Fact]
     public async Task Refresh_rotates_and_a_reused_token_revokes_the_session()
     {
-        using var client = _host.CreateClient();
-        await _host.RegisterAsync(client, "rot@example.com", Password);
-        var first = await _host.LoginAsync(client, "rot@example.com", Password);
+        // Strict mode (no reuse interval): the first reuse, however soon, revokes. RefreshReuseIntervalTests covers the default.
+        using var strict = new AuthTestHost(StrictRefresh);
+        using var client = strict.CreateClient();
+        await strict.RegisterAsync(client, "rot@example.com", Password);
+        var first = await strict.LoginAsync(client, "rot@example.com", Password);
 
         using var refreshed = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = first.Text("refreshToken") });
         refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -157,20 +164,22 @@ public sealed class AuthFlowTests : IDisposable
         // The first token again: theft suspected, the whole session dies.
         using var reused = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = first.Text("refreshToken") });
         await reused.ShouldBeProblemAsync(401);
-        _host.Audit.Events.ShouldContain(e => e.Action == "auth.refresh.reuse_detected");
+        strict.Audit.Events.ShouldContain(e => e.Action == "auth.refresh.reuse_detected");
 
         using var afterwards = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = second.Text("refreshToken") });
         await afterwards.ShouldBeProblemAsync(401);
-        using var me = await client.SendAsync(_host.Authorized(HttpMethod.Get, "/api/v1/auth/me", second.Text("accessToken")));
+        using var me = await client.SendAsync(strict.Authorized(HttpMethod.Get, "/api/v1/auth/me", second.Text("accessToken")));
         me.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task Of_twenty_parallel_refreshes_of_one_token_exactly_one_succeeds()
     {
-        using var client = _host.CreateClient();
-        await _host.RegisterAsync(client, "race@example.com", Password);
-        var tokens = await _host.LoginAsync(client, "race@example.com", Password);
+        // Strict mode (no reuse interval); with the default interval all twenty succeed (RefreshReuseIntervalTests).
+        using var strict = new AuthTestHost(StrictRefresh);
+        using var client = strict.CreateClient();
+        await strict.RegisterAsync(client, "race@example.com", Password);
+        var tokens = await strict.LoginAsync(client, "race@example.com", Password);
         var token = tokens.Text("refreshToken");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>

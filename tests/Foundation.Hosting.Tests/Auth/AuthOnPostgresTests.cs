@@ -48,8 +48,9 @@ public sealed class AuthOnPostgresTests : IAsyncLifetime
     [Fact]
     public async Task Tokens_from_one_instance_work_on_the_other_and_a_refresh_token_is_used_once_across_both()
     {
-        using var a = Instance();
-        using var b = Instance();
+        // Strict mode (no reuse interval): exactly one of twenty wins. The default interval is tested below.
+        using var a = Instance(AuthFlowTests.StrictRefresh);
+        using var b = Instance(AuthFlowTests.StrictRefresh);
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
 
@@ -91,10 +92,51 @@ public sealed class AuthOnPostgresTests : IAsyncLifetime
         locked.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "five concurrent failures across two instances lock the account");
     }
 
-    private AuthTestHost Instance() => new(new Dictionary<string, string?>
+    [Fact]
+    public async Task Twenty_parallel_refreshes_across_both_instances_within_the_reuse_interval_all_get_working_tokens_of_the_live_session()
     {
-        ["Foundation:Database:Provider"] = "PostgreSql",
-        ["Foundation:Database:ConnectionString"] = _connectionString,
-        ["Foundation:DataProtection:KeysDirectory"] = Path.Combine(_shared.Path, "keys"),
-    });
+        using var a = Instance();
+        using var b = Instance();
+        using var clientA = a.CreateClient();
+        using var clientB = b.CreateClient();
+        await a.RegisterAsync(clientA, "tabs@example.com", Password);
+        var tokens = await a.LoginAsync(clientA, "tabs@example.com", Password);
+
+        var refresh = tokens.Text("refreshToken");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var client = i % 2 == 0 ? clientA : clientB;
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = refresh });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+            return await response.ReadJsonAsync();
+        }));
+
+        answers.ShouldAllBe(t => t.Text("sessionId") == tokens.Text("sessionId"));
+        a.Audit.Events.Concat(b.Audit.Events).ShouldNotContain(e => e.Action == "auth.refresh.reuse_detected");
+        for (var i = 0; i < answers.Length; i++)
+        {
+            var (host, client) = i % 2 == 0 ? (b, clientB) : (a, clientA);
+            using var me = await client.SendAsync(host.Authorized(HttpMethod.Get, "/api/v1/auth/me", answers[i].Text("accessToken")));
+            me.StatusCode.ShouldBe(HttpStatusCode.OK, "every caller's access token works, on either instance");
+            using var next = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = answers[i].Text("refreshToken") });
+            next.StatusCode.ShouldBe(HttpStatusCode.OK, "every caller's refresh token rotates: the session is alive");
+        }
+    }
+
+    private AuthTestHost Instance(IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Foundation:Database:Provider"] = "PostgreSql",
+            ["Foundation:Database:ConnectionString"] = _connectionString,
+            ["Foundation:DataProtection:KeysDirectory"] = Path.Combine(_shared.Path, "keys"),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new AuthTestHost(settings);
+    }
 }
