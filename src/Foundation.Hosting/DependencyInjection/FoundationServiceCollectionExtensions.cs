@@ -1,5 +1,6 @@
 using System.Net;
 using Foundation.Callers;
+using Foundation.Configuration;
 using Foundation.Hosting;
 using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Callers;
@@ -35,6 +36,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FoundationServiceCollectionExtensions
 {
     /// <summary>
+    /// Children of <c>Foundation</c> bound by the packages' own options (each checks its keys strictly), so the root
+    /// options leave them alone: <c>Hosting</c> (<see cref="HostingOptions"/>), <c>Auth</c> (with <c>Auth:Totp</c>),
+    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>) and <c>Costing</c>. Any other key under
+    /// <c>Foundation</c> that <see cref="FoundationOptions"/> does not read fails the start.
+    /// </summary>
+    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing"];
+
+    /// <summary>
     /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
     /// layer: security headers, request correlation, rate limits, problem details, health checks, the
     /// Prometheus endpoint, the secret protector, JSON logs and optional OpenTelemetry export. Options are
@@ -62,7 +71,7 @@ public static class FoundationServiceCollectionExtensions
         var foundationSection = configuration.GetSection(FoundationOptions.SectionName);
         var hostingSection = configuration.GetSection(HostingOptions.SectionName);
 
-        var foundationOptions = services.AddOptions<FoundationOptions>().Bind(foundationSection);
+        var foundationOptions = services.AddOptions<FoundationOptions>().BindStrictly(foundationSection, OwnedByPackages);
         if (configure is not null)
         {
             foundationOptions.Configure(configure);
@@ -71,7 +80,7 @@ public static class FoundationServiceCollectionExtensions
         foundationOptions.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<FoundationOptions>, FoundationOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FoundationOptions>, FoundationOptionsValidator>());
-        services.AddOptions<HostingOptions>().Bind(hostingSection).ValidateOnStart();
+        services.AddOptions<HostingOptions>().BindStrictly(hostingSection, "Metrics").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
         services.TryAddSingleton<FoundationPaths>();
 
@@ -269,14 +278,14 @@ public static class FoundationServiceCollectionExtensions
         // WebApplicationFactory's settings) must count here as it does for every other Foundation option.
         services.Configure<ConsoleLoggerOptions>(o =>
         {
-            if (hostingSection.GetValue<bool>("Logging:Json"))
+            if (JsonLogs(hostingSection))
             {
                 o.FormatterName = ConsoleFormatterNames.Json;
             }
         });
         services.Configure<JsonConsoleFormatterOptions>(o =>
         {
-            if (hostingSection.GetValue<bool>("Logging:Json"))
+            if (JsonLogs(hostingSection))
             {
                 o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
@@ -284,6 +293,13 @@ public static class FoundationServiceCollectionExtensions
             }
         });
     }
+
+    /// <summary>
+    /// <c>Foundation:Hosting:Logging:Json</c>, read without throwing: the logger is built before options are validated,
+    /// and a malformed value must fail the start with the options' message naming the key.
+    /// </summary>
+    private static bool JsonLogs(IConfiguration hostingSection) =>
+        bool.TryParse(hostingSection["Logging:Json"], out var json) && json;
 
     /// <summary>Marks that AddFoundation ran, so UseFoundation can say so when it did not.</summary>
     internal sealed class FoundationMarker;
