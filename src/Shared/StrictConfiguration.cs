@@ -301,7 +301,7 @@ internal static class StrictConfiguration
             }
         }
 
-        return best is not null && bestDistance <= Math.Max(2, best.Length / 3) ? best : null;
+        return best is not null && bestDistance <= Math.Max(2, best.Length / 2) ? best : null;
     }
 
     /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
