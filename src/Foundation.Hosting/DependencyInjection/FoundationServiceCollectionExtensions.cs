@@ -4,6 +4,7 @@ using Foundation.Configuration;
 using Foundation.Hosting;
 using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Callers;
+using Foundation.Hosting.Data;
 using Foundation.Hosting.Errors;
 using Foundation.Hosting.Health;
 using Foundation.Hosting.Internal;
@@ -20,6 +21,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.RateLimiting;
@@ -83,6 +85,7 @@ public static class FoundationServiceCollectionExtensions
         services.AddOptions<HostingOptions>().BindStrictly(hostingSection, "Metrics").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
         services.TryAddSingleton<FoundationPaths>();
+        services.TryAddSingleton<SqliteDatabaseFile>();
 
         // The caller's identity, then the defaults of the contracts (TryAdd: the HTTP caller wins over the anonymous one).
         services.AddHttpContextAccessor();
@@ -244,15 +247,26 @@ public static class FoundationServiceCollectionExtensions
         services.AddDataProtection();
         services.AddOptions<DataProtectionOptions>()
             .Configure<IOptions<FoundationOptions>>((dp, foundation) => dp.ApplicationDiscriminator = foundation.Value.DataProtection.ApplicationName);
+        services.TryAddSingleton<KeyRingCertificate>();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<FoundationPaths, ILoggerFactory>((keys, paths, loggers) =>
+            .Configure<FoundationPaths, ILoggerFactory, KeyRingCertificate>((keys, paths, loggers, certificate) =>
             {
+                // A host's own repository or encryptor (configured before this runs) wins.
                 if (keys.XmlRepository is null)
                 {
-                    Directory.CreateDirectory(paths.KeysDirectory);
+                    PrivateFiles.CreateDirectory(paths.KeysDirectory);
                     keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.KeysDirectory), loggers);
                 }
+
+                if (keys.XmlEncryptor is null && certificate.Certificate is { } encryptWith)
+                {
+                    keys.XmlEncryptor = new CertificateXmlEncryptor(encryptWith, loggers);
+                }
             });
+
+        // Decrypting needs the certificate too; given here, no certificate store has to hold it.
+        KeyRingCertificate.AddKeyDecryption(services);
+        services.AddHostedService<KeyRingReport>();
         services.TryAddSingleton<ISecretProtector, DataProtectionSecretProtector>();
     }
 
