@@ -1,5 +1,5 @@
 // Shared source: linked into every Foundation package that binds options from configuration
-// (<Compile Include="..\Shared\StrictConfiguration.cs" Link="Internal\StrictConfiguration.cs" />), so each package checks
+// (<Compile Include="..\Shared\StrictConfiguration.cs" Link="Shared\StrictConfiguration.cs" />), so each package checks
 // its own section without a dependency on another. Internal in each assembly.
 using System.ComponentModel;
 using System.Globalization;

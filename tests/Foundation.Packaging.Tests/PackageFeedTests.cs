@@ -9,16 +9,16 @@ using Xunit.Abstractions;
 namespace Foundation.Packaging.Tests;
 
 /// <summary>
-/// Proves the packages work from a feed, as a consumer gets them: every project under src/ is packed into a
-/// temporary folder feed with a version unique to this run (so the global NuGet cache never serves an older
-/// build), the packages' contents are checked, and a brand-new web app outside the repository installs
-/// Foundation.Hosting from that feed, builds, starts and answers /health/live.
+/// Proves the packages work from a feed, as a consumer gets them, by following the README's "Use it" commands: packing
+/// Foundation.Hosting packs every package under src/ into a temporary folder feed (with a version unique to this run, so
+/// the global NuGet cache never serves an older build), the packages' contents are checked, and a brand-new web app
+/// outside the repository installs Foundation.Hosting from that feed, builds, starts and answers /health/live.
 /// </summary>
 [Trait("Category", "Packaging")]
 public sealed class PackageFeedTests : IDisposable
 {
     private const string TargetFramework = "net10.0";
-    private const string ConsumerName = "PackTestConsumer";
+    private const string ConsumerName = "MyApp";
 
     private const string ConsumerProgram = """
         var builder = WebApplication.CreateBuilder(args);
@@ -45,22 +45,24 @@ public sealed class PackageFeedTests : IDisposable
         _log = log;
         _work = Path.Combine(Path.GetTempPath(), $"foundation-packtest-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_work);
-        _version = $"0.1.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        _version = $"0.1.0.{(DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000_000) + Environment.ProcessId}";
     }
 
     [Fact(Timeout = 10 * 60 * 1000)]
-    public async Task Every_src_project_packs_and_a_new_web_app_runs_on_the_packages_from_a_feed()
+    public async Task The_readme_commands_pack_Foundation_Hosting_with_its_dependencies_and_a_new_web_app_runs_on_them()
     {
         using var deadline = new CancellationTokenSource(OverallDeadline);
+        var commands = ReadmeUseItCommands();
+        var consumerRoot = await CreateConsumerRootAsync(deadline.Token);
         var feed = Path.Combine(_work, "feed");
+
+        var app = await Step("README commands", () => RunReadmeCommandsAsync(commands, feed, consumerRoot, deadline.Token));
+
         var projects = Directory
             .GetFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.csproj", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
             .ToArray();
         projects.ShouldNotBeEmpty("src/ holds no project to pack");
-
-        await Step("pack", () => PackAsync(projects, feed, deadline.Token));
-
         foreach (var project in projects)
         {
             var id = Path.GetFileNameWithoutExtension(project);
@@ -69,12 +71,29 @@ public sealed class PackageFeedTests : IDisposable
             AssertSymbolPackage(Path.Combine(feed, $"{id}.{_version}.snupkg"), id);
         }
 
-        var consumer = await Step("create consumer app", () => CreateConsumerAsync(feed, deadline.Token));
+        var csproj = await File.ReadAllTextAsync(Path.Combine(app, $"{ConsumerName}.csproj"), deadline.Token);
+        csproj.ShouldContain($"Include=\"Foundation.Hosting\" Version=\"{_version}\"");
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram, deadline.Token);
         await Step("build consumer app", () => ChildProcess.RunCheckedAsync(
-            Dotnet(consumer, "build", "-c", "Release", "-nodeReuse:false", "--disable-build-servers"),
+            Dotnet(app, "build", "-c", "Release", "-nodeReuse:false", "--disable-build-servers"),
             CliTimeout,
             deadline.Token));
-        await Step("run consumer app", () => RunAndProbeHealthAsync(consumer, deadline.Token));
+        await Step("run consumer app", () => RunAndProbeHealthAsync(app, deadline.Token));
+    }
+
+    [Fact(Timeout = 5 * 60 * 1000)]
+    public async Task Packing_one_package_alone_brings_the_Foundation_packages_it_depends_on()
+    {
+        using var deadline = new CancellationTokenSource(PackTimeout);
+        var feed = Path.Combine(_work, "feed-routing");
+        await ChildProcess.RunCheckedAsync(
+            Dotnet(RepositoryPaths.Root, ["pack", "src/Foundation.Llm.Routing", "-c", "Release", "-o", feed, .. PackIsolation()]),
+            PackTimeout,
+            deadline.Token);
+        _packageIds.AddRange(["Foundation.Llm.Routing", "Foundation.Abstractions"]);
+
+        var packed = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        packed.ShouldBe([$"Foundation.Abstractions.{_version}.nupkg", $"Foundation.Llm.Routing.{_version}.nupkg"]);
     }
 
     public void Dispose()
@@ -124,7 +143,7 @@ public sealed class PackageFeedTests : IDisposable
         license.Value.ShouldBe("MIT", $"{id}: the license expression");
         Value("description").ShouldNotBeNullOrWhiteSpace($"{id}: the nuspec has no description");
         Value("readme").ShouldBe("README.md", $"{id}: the nuspec's readme element");
-        Value("version").ShouldNotBeNull().ShouldStartWith("0.1.0-packtest.", Case.Sensitive, $"{id}: the package version");
+        Value("version").ShouldNotBeNull().ShouldStartWith("0.1.0.", Case.Sensitive, $"{id}: the package version");
     }
 
     private static void AssertSymbolPackage(string path, string id)
@@ -175,34 +194,89 @@ public sealed class PackageFeedTests : IDisposable
     private static ProcessStartInfo Dotnet(string workingDirectory, params string[] arguments) =>
         ChildProcess.StartInfo(ChildProcess.Dotnet, arguments, workingDirectory);
 
-    private async Task PackAsync(string[] projects, string feed, CancellationToken cancellationToken)
+    /// <summary>The commands of the README's "Use it" block, in order (the test runs exactly these).</summary>
+    private static List<string> ReadmeUseItCommands()
     {
-        // A private artifacts path keeps this build out of the repository's bin/ and obj/, which the
-        // rest of the test run may be using at the same time.
-        var artifacts = Path.Combine(_work, "pack-artifacts");
-        foreach (var project in projects)
-        {
-            var result = await ChildProcess.RunCheckedAsync(
-                Dotnet(
-                    RepositoryPaths.Root,
-                    "pack",
-                    project,
-                    "-c",
-                    "Release",
-                    "-o",
-                    feed,
-                    "--artifacts-path",
-                    artifacts,
-                    $"-p:Version={_version}",
-                    "-nodeReuse:false",
-                    "--disable-build-servers"),
-                PackTimeout,
-                cancellationToken);
-            _log.WriteLine(result.Output);
-        }
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var section = readme.IndexOf("\n## Use it\n", StringComparison.Ordinal);
+        section.ShouldBeGreaterThan(0, "README.md has no '## Use it' section");
+        var start = readme.IndexOf("```bash\n", section, StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(section, "the '## Use it' section has no bash block");
+        start += "```bash\n".Length;
+        var end = readme.IndexOf("```", start, StringComparison.Ordinal);
+        var commands = readme[start..end]
+            .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(line => line.Split("&&", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+        commands.ShouldBe(
+        [
+            "git clone https://github.com/foundation-dotnet/foundation", "cd foundation",
+            "dotnet pack src/Foundation.Hosting -c Release -o ~/foundation-feed",
+            "dotnet nuget add source ~/foundation-feed --name foundation-local",
+            "cd ..", "dotnet new web -n MyApp", "cd MyApp",
+            "dotnet add package Foundation.Hosting",
+        ],
+        "The README's 'Use it' commands changed: make this test run the new ones");
+        return commands;
     }
 
-    private async Task<string> CreateConsumerAsync(string feed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the README's commands in order. The clone is this checkout (CI runs on a clean clone of it); the home
+    /// folder's feed is a temporary folder; `cd ..` from the clone leads to a fenced consumer folder; the NuGet
+    /// configuration the source is added to is that folder's own, standing in for the user's. Added to the commands
+    /// only what keeps the run isolated: a unique version and a private artifacts path for the pack, the config file,
+    /// and the target framework for `dotnet new`.
+    /// </summary>
+    private async Task<string> RunReadmeCommandsAsync(List<string> commands, string feed, string consumerRoot, CancellationToken cancellationToken)
+    {
+        var directory = consumerRoot;
+        foreach (var command in commands)
+        {
+            var words = command.Replace("~/foundation-feed", feed, StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (words[0])
+            {
+                case "git":
+                    directory = RepositoryPaths.Root;
+                    continue;
+                case "cd" when words[1] == "foundation":
+                    directory.ShouldBe(RepositoryPaths.Root);
+                    continue;
+                case "cd" when words[1] == "..":
+                    directory = directory == RepositoryPaths.Root ? consumerRoot : Path.GetDirectoryName(directory)!;
+                    continue;
+                case "cd":
+                    directory = Path.Combine(directory, words[1]);
+                    Directory.Exists(directory).ShouldBeTrue($"`{command}`: {directory} does not exist");
+                    continue;
+                case "dotnet":
+                    break;
+                default:
+                    throw new ShouldAssertException($"The README runs `{command}`, which this test does not know how to follow.");
+            }
+
+            string[] extra = words[1] switch
+            {
+                "pack" => PackIsolation(),
+                "nuget" => ["--configfile", Path.Combine(consumerRoot, "nuget.config")],
+                "new" => ["--framework", TargetFramework],
+                _ => [],
+            };
+            var result = await ChildProcess.RunCheckedAsync(Dotnet(directory, [.. words[1..], .. extra]), PackTimeout, cancellationToken);
+            _log.WriteLine($"$ {command}{Environment.NewLine}{result.Output}");
+        }
+
+        return directory;
+    }
+
+    /// <summary>
+    /// A private artifacts path keeps this build out of the repository's bin/ and obj/, which the rest of the test run
+    /// may be using at the same time; a version unique to this run keeps the global NuGet cache from serving an older
+    /// build. The version is a stable four-part one, so `dotnet add package` without a version picks it.
+    /// </summary>
+    private string[] PackIsolation() =>
+        ["--artifacts-path", Path.Combine(_work, "pack-artifacts"), $"-p:PackageVersion={_version}", "-nodeReuse:false", "--disable-build-servers"];
+
+    private async Task<string> CreateConsumerRootAsync(CancellationToken cancellationToken)
     {
         // Outside the repository, fenced off from anything above it: no Directory.*.props/targets of ours apply.
         var root = Path.Combine(_work, "consumer");
@@ -212,29 +286,11 @@ public sealed class PackageFeedTests : IDisposable
             await File.WriteAllTextAsync(Path.Combine(root, fence), "<Project />\n", cancellationToken);
         }
 
-        // The temporary feed first, then the same public source(s) the repository restores from.
-        var sources = new XElement(
-            "packageSources",
-            new XElement("clear"),
-            new XElement("add", new XAttribute("key", "packtest"), new XAttribute("value", feed)),
-            RepositorySources());
+        // The user's NuGet configuration: the public source(s) the repository restores from; the README adds the feed.
+        var sources = new XElement("packageSources", new XElement("clear"), RepositorySources());
         var nugetConfig = new XDocument(new XElement("configuration", sources));
         await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"), nugetConfig.ToString(), cancellationToken);
-
-        var app = Path.Combine(root, ConsumerName);
-        await ChildProcess.RunCheckedAsync(
-            Dotnet(root, "new", "web", "--name", ConsumerName, "--output", app, "--framework", TargetFramework, "--no-restore"),
-            CliTimeout,
-            cancellationToken);
-        await ChildProcess.RunCheckedAsync(
-            Dotnet(app, "add", "package", "Foundation.Hosting", "--version", _version),
-            CliTimeout,
-            cancellationToken);
-
-        var csproj = await File.ReadAllTextAsync(Path.Combine(app, $"{ConsumerName}.csproj"), cancellationToken);
-        csproj.ShouldContain($"Include=\"Foundation.Hosting\" Version=\"{_version}\"");
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram, cancellationToken);
-        return app;
+        return root;
     }
 
     private async Task RunAndProbeHealthAsync(string app, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -6,10 +6,13 @@ namespace Foundation.Auth.Totp.Storage;
 
 /// <summary>
 /// Applies the TOTP migrations to the configured database (SQLite or PostgreSQL). Safe to run from several instances at
-/// once: EF Core takes a database lock around migrating.
+/// once: on PostgreSQL a session advisory lock is held for the whole run (see ExclusiveMigration), on SQLite EF Core's lock row.
 /// </summary>
 public sealed class TotpDatabaseMigrator
 {
+    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
+    internal const long MigrationLockKey = 0x46_6F_75_6E_02;
+
     internal const string NoStoreMessage =
         "Foundation.Auth.Totp has no database: call UseSqlite, UseNpgsql, UseInMemoryStore or UseDbContext on the builder AddFoundationTotp() returned.";
 
@@ -29,7 +32,7 @@ public sealed class TotpDatabaseMigrator
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetService<TotpDbContext>() ?? throw new InvalidOperationException(NoStoreMessage);
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
         }
     }
 }

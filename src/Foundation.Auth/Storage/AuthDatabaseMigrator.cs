@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -6,11 +6,14 @@ namespace Foundation.Auth.Storage;
 
 /// <summary>
 /// Applies the Auth migrations to the configured database (SQLite or PostgreSQL). Safe to run from several instances
-/// at once: EF Core takes a database lock around migrating (on PostgreSQL a lock on the migrations history table,
-/// on SQLite a lock row), and a second instance finds the migrations already applied.
+/// at once: on PostgreSQL a session advisory lock is held for the whole run, on SQLite EF Core's lock row, so a second
+/// instance waits and then finds the migrations already applied.
 /// </summary>
 public sealed class AuthDatabaseMigrator
 {
+    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
+    internal const long MigrationLockKey = 0x46_6F_75_6E_01;
+
     private readonly IServiceScopeFactory _scopeFactory;
 
     /// <summary>Creates the migrator.</summary>
@@ -28,7 +31,7 @@ public sealed class AuthDatabaseMigrator
         {
             var db = scope.ServiceProvider.GetService<AuthDbContext>()
                 ?? throw new InvalidOperationException(AuthStoreServices.NoStoreMessage);
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,15 +1,19 @@
-using Microsoft.EntityFrameworkCore;
+using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Foundation.Costing.Storage;
 
 /// <summary>
-/// Applies the Costing migrations to the configured database (SQLite or PostgreSQL). Safe from several instances at once: EF Core takes
-/// a database lock around migrating, and a second instance finds the migrations applied.
+/// Applies the Costing migrations to the configured database (SQLite or PostgreSQL). Safe from several instances at once: on PostgreSQL a
+/// session advisory lock is held for the whole run (see ExclusiveMigration), on SQLite EF Core's lock row; a second
+/// instance waits and then finds the migrations applied.
 /// </summary>
 public sealed class CostingDatabaseMigrator
 {
+    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
+    internal const long MigrationLockKey = 0x46_6F_75_6E_03;
+
     private readonly IServiceScopeFactory _scopeFactory;
 
     /// <summary>Creates the migrator.</summary>
@@ -26,7 +30,7 @@ public sealed class CostingDatabaseMigrator
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetService<CostingDbContext>() ?? throw new InvalidOperationException(CostingStore.NoStoreMessage);
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
         }
     }
 }

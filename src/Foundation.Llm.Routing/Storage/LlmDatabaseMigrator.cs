@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -6,10 +6,14 @@ namespace Foundation.Llm.Routing.Storage;
 
 /// <summary>
 /// Applies the Foundation.Llm.Routing migrations (provider keys) to the configured database (SQLite or PostgreSQL). Safe
-/// to run from several instances at once: EF Core takes a database lock around migrating.
+/// to run from several instances at once: on PostgreSQL a session advisory lock is held for the whole run (see
+/// ExclusiveMigration), on SQLite EF Core's lock row.
 /// </summary>
 public sealed class LlmDatabaseMigrator
 {
+    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
+    internal const long MigrationLockKey = 0x46_6F_75_6E_04;
+
     internal const string NoStoreMessage =
         "Foundation.Llm.Routing's provider-key store has no database: call UseSqlite, UseNpgsql or UseDbContext on the builder AddFoundationLlmProviderKeys() returned.";
 
@@ -29,7 +33,7 @@ public sealed class LlmDatabaseMigrator
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetService<LlmDbContext>() ?? throw new InvalidOperationException(NoStoreMessage);
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
         }
     }
 }

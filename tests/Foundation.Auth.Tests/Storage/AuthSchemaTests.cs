@@ -1,3 +1,4 @@
+using Foundation.Internal;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -64,7 +65,8 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
         }
 
         var history = await DbQuery.RowsAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"");
-        history.Select(r => (string)r[0]!).ShouldBe(["20261121120000_InitialAuthSchema"]);
+        history.Select(r => (string)r[0]!).ShouldBe(db.Database.GetMigrations(), "every migration of the assembly is applied, in order");
+        history.Select(r => (string)r[0]!).First().ShouldBe("20261121120000_InitialAuthSchema");
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
     }
 
@@ -86,7 +88,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
         };
         var token = new RefreshTokenRecord
         {
-            Id = Guid.CreateVersion7(), SessionId = session.Id, TokenHash = new string('a', 64), CreatedAt = T0, ExpiresAt = T0.AddDays(7), UsedAt = T0.AddHours(1),
+            Id = Guid.CreateVersion7(), SessionId = session.Id, TokenHash = new string('a', 64), CreatedAt = T0, ExpiresAt = T0.AddDays(7), UsedAt = T0.AddHours(1), ReuseAllowedUntil = T0.AddHours(1).AddSeconds(10),
         };
         var key = new ApiKeyRecord
         {
@@ -167,14 +169,15 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
         try
         {
             var contexts = Enumerable.Range(0, 4).Select(_ => fresh.CreateContext()).ToList();
-            await Task.WhenAll(contexts.Select(c => c.Database.MigrateAsync()));
+            await Task.WhenAll(contexts.Select(c => c.MigrateExclusivelyAsync(AuthDatabaseMigrator.MigrationLockKey)));
             foreach (var c in contexts)
             {
                 await c.DisposeAsync();
             }
 
             await using var db = fresh.CreateContext();
-            (await DbQuery.RowsAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"")).Count.ShouldBe(1);
+            var applied = await DbQuery.RowsAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"");
+            applied.Select(r => (string)r[0]!).ShouldBe(db.Database.GetMigrations(), "each migration applied exactly once");
             (await db.Users.CountAsync()).ShouldBe(0);
         }
         finally

@@ -27,7 +27,8 @@ public class AuthStoreRegistrationTests
                 await using (var scope = host.Services.CreateAsyncScope())
                 {
                     var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-                    (await db.Database.GetAppliedMigrationsAsync()).ShouldBe(["20261121120000_InitialAuthSchema"]);
+                    (await db.Database.GetAppliedMigrationsAsync()).ShouldBe(db.Database.GetMigrations());
+                    (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
                     scope.ServiceProvider.GetRequiredService<SessionService>().ShouldNotBeNull();
                     scope.ServiceProvider.GetRequiredService<ApiKeyService>().ShouldNotBeNull();
                     scope.ServiceProvider.GetRequiredService<ISessionValidator>().ShouldBeOfType<SessionValidator>();

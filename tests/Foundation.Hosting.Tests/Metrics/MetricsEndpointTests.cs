@@ -66,6 +66,30 @@ public sealed class MetricsEndpointTests
         && sample.Contains("http_route=\"/hello\"", StringComparison.Ordinal)
         && sample.EndsWith("le=\"+Inf\"} 3", StringComparison.Ordinal);
 
+    /// <summary>
+    /// What prometheus-net 8.2.1's meter bridge gets wrong (docs/decisions/0008): with its defaults, measurements made
+    /// before the first scrape are lost, and a Counter is published as a gauge without <c>_total</c>.
+    /// </summary>
+    [Fact]
+    public async Task Measurements_made_after_start_and_before_the_first_scrape_are_published_exactly_as_a_counter()
+    {
+        using var meter = new Meter($"Foundation.Tests.FirstScrape.{Guid.NewGuid():N}");
+        var orders = meter.CreateCounter<long>("foundation.tests.first_scrape_orders", "{order}", "Orders before the first scrape.");
+        await using var app = await StartAppAsync([]);
+        orders.Add(5, new KeyValuePair<string, object?>("channel", "web"));
+        orders.Add(2, new KeyValuePair<string, object?>("channel", "web"));
+
+        using var client = app.GetTestClient();
+        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        text.ShouldContain("# TYPE foundation_tests_first_scrape_orders_total counter\n");
+        MetricsTestSupport.Samples(text).ShouldContain("foundation_tests_first_scrape_orders_total{channel=\"web\"} 7", text);
+
+        orders.Add(1, new KeyValuePair<string, object?>("channel", "web"));
+        text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        MetricsTestSupport.Samples(text).ShouldContain("foundation_tests_first_scrape_orders_total{channel=\"web\"} 8", text);
+    }
+
     [Fact]
     public async Task Wrong_or_missing_key_gets_401_problem_details_and_the_right_key_200()
     {
