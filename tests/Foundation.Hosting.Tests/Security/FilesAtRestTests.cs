@@ -55,6 +55,9 @@ public sealed class FilesAtRestTests
         using var root = new TempDirectory();
         var database = Path.Combine(root.Path, "elsewhere", "app.db");
         await using var app = await TestApp.StartAsync(o => o.Settings["Foundation:Database:ConnectionString"] = $"Data Source={database}");
+        using var client = app.CreateClient();
+        using var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = "elsewhere@example.com", password = "a long and unusual passphrase" });
+        register.StatusCode.ShouldBe(HttpStatusCode.Created);
 
         File.GetUnixFileMode(database).ShouldBe(OwnerOnlyFile);
         File.GetUnixFileMode(Path.GetDirectoryName(database)!).ShouldBe(OwnerOnlyDirectory);
