@@ -1,6 +1,7 @@
 using Foundation.Auth;
 using Foundation.Auth.Authorization;
 using Foundation.Auth.Internal;
+using Foundation.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,7 @@ public static class AuthServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        var options = services.AddOptions<AuthOptions>().BindStrictly(configuration.GetSection(AuthOptions.SectionName), "Totp");
         if (configure is not null)
         {
             options.Configure(configure);
