@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 
 namespace Foundation.Hosting.Errors;
 
@@ -38,10 +40,15 @@ internal sealed class InvalidJsonBodyException(string message, string? path, str
 /// answers another Content-Type with 415 on such endpoints. The body is buffered in memory (its size is bounded by the server's
 /// <c>MaxRequestBodySize</c>) and handed on as a seekable stream.
 /// </remarks>
-internal sealed class JsonBodyGuardMiddleware(RequestDelegate next)
+internal sealed class JsonBodyGuardMiddleware(RequestDelegate next, IOptions<JsonOptions> json)
 {
-    /// <summary>The nesting depth System.Text.Json allows by default, and so the deepest body any endpoint can bind.</summary>
-    internal const int MaxDepth = 64;
+    /// <summary>What minimal APIs accept (depth, comments, trailing commas), so the guard refuses nothing they would bind.</summary>
+    private readonly JsonReaderOptions _reader = new()
+    {
+        MaxDepth = json.Value.SerializerOptions.MaxDepth,
+        CommentHandling = json.Value.SerializerOptions.ReadCommentHandling,
+        AllowTrailingCommas = json.Value.SerializerOptions.AllowTrailingCommas,
+    };
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -60,7 +67,7 @@ internal sealed class JsonBodyGuardMiddleware(RequestDelegate next)
         await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         if (buffer.Length > 0)
         {
-            var failure = JsonTextValidator.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            var failure = JsonTextValidator.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), _reader);
             if (failure is not null)
             {
                 throw new BadHttpRequestException(failure.Message, StatusCodes.Status400BadRequest, failure);
@@ -98,9 +105,9 @@ internal sealed class JsonBodyGuardMiddleware(RequestDelegate next)
 internal static class JsonTextValidator
 {
     /// <summary>The failure, naming the JSON path, or <see langword="null"/> when <paramref name="json"/> is valid.</summary>
-    public static InvalidJsonBodyException? Validate(ReadOnlySpan<byte> json)
+    public static InvalidJsonBodyException? Validate(ReadOnlySpan<byte> json, JsonReaderOptions options = default)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonBodyGuardMiddleware.MaxDepth });
+        var reader = new Utf8JsonReader(json, options);
         var frames = new List<Frame>();
         try
         {
