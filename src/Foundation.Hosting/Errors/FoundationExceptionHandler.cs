@@ -13,8 +13,8 @@ namespace Foundation.Hosting.Errors;
 /// <summary>
 /// Turns an unhandled exception into an RFC 9457 problem: a malformed request (<see cref="BadHttpRequestException"/>,
 /// among them a JSON body the <see cref="JsonBodyGuardMiddleware"/> refused) keeps its 4xx status, says what was wrong
-/// (<c>jsonPath</c> and <c>code</c>: <c>invalid_json</c> or <c>invalid_encoding</c>) and is logged at Debug only; anything else is a 500 that names the request id and, only in
-/// Development (or when configured), the exception. On the OpenAI-compatible routes the
+/// (<c>jsonPath</c> and <c>code</c>: <c>invalid_json</c> or <c>invalid_encoding</c>) and is logged at Debug only;
+/// anything else is a 500 that names the request id and, only in Development (or when configured), the exception. On the OpenAI-compatible routes the
 /// <see cref="OpenAIProblemDetailsWriter"/> writes the same problem in OpenAI's error shape.
 /// </summary>
 internal sealed partial class FoundationExceptionHandler(
