@@ -22,6 +22,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.RateLimiting;
@@ -148,6 +149,7 @@ public static class FoundationServiceCollectionExtensions
 
     private static void AddErrors(IServiceCollection services)
     {
+        AddOpenAIProblemDetailsWriter(services);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<FoundationExceptionHandler>();
 
@@ -156,6 +158,30 @@ public static class FoundationServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(o =>
             o.SuppressDiagnosticsCallback = context => context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException);
+    }
+
+    /// <summary>
+    /// The OpenAI-shape writer must come before every other problem-details writer (the service asks them in
+    /// registration order), also when the host called <c>AddProblemDetails</c> before <c>AddFoundation</c>.
+    /// </summary>
+    private static void AddOpenAIProblemDetailsWriter(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IProblemDetailsWriter) && d.ImplementationType == typeof(OpenAIProblemDetailsWriter)))
+        {
+            return;
+        }
+
+        var descriptor = ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIProblemDetailsWriter>();
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(IProblemDetailsWriter))
+            {
+                services.Insert(i, descriptor);
+                return;
+            }
+        }
+
+        services.Add(descriptor);
     }
 
     /// <summary>
