@@ -198,7 +198,7 @@ public sealed class PriceCatalogService
         var write1h = Price(change.CacheWrite1hPerMillion, "cacheWrite1hPerMillion");
         var reasoning = Price(change.ReasoningPerMillion, "reasoningPerMillion");
         var now = _time.GetUtcNow();
-        var from = (change.EffectiveFrom ?? now).ToUniversalTime();
+        var from = Microseconds((change.EffectiveFrom ?? now).ToUniversalTime());
         if (from.Year < 2000 || from > now.AddYears(5))
         {
             throw new CostingValidationException("effectiveFrom", "effectiveFrom must be between 2000-01-01 and five years from now.");
@@ -281,7 +281,7 @@ public sealed class PriceCatalogService
     {
         var p = ModelNames.NormalizeProvider(Required(provider, "provider", CostingColumnLengths.Provider));
         var m = ModelNames.NormalizeModel(Required(model, "model", CostingColumnLengths.Model));
-        var from = effectiveFrom?.ToUniversalTime();
+        var from = effectiveFrom is { } e ? Microseconds(e.ToUniversalTime()) : (DateTimeOffset?)null;
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var before = Resolved(tenantId, p, m, now);
@@ -372,6 +372,9 @@ public sealed class PriceCatalogService
         data[prefix + ".cacheWrite1hPerMillion"] = Text(v.Price.CacheWrite1hPerMillion);
         data[prefix + ".reasoningPerMillion"] = Text(v.Price.ReasoningPerMillion);
     }
+
+    /// <summary>PostgreSQL keeps microseconds, SQLite ticks: a date is cut to the microsecond so it finds its row again on both.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     private static string? Text(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
 
