@@ -376,7 +376,8 @@ public sealed class PriceCatalogService
     /// <summary>PostgreSQL keeps microseconds, SQLite ticks: a date is cut to the microsecond so it finds its row again on both.</summary>
     private static DateTimeOffset Microseconds(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
-    private static string? Text(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A price as text without the store's trailing zeros (PostgreSQL answers <c>numeric(18,9)</c>): <c>0</c>, <c>2.5</c>.</summary>
+    private static string? Text(decimal? value) => value?.ToString("G29", CultureInfo.InvariantCulture);
 
     private static IEnumerable<PriceEntry> Filter(IEnumerable<PriceEntry> all, string? provider, string? model)
     {

@@ -144,7 +144,7 @@ internal static class TenantPriceScenario
         setA.Count.ShouldBe(3);
         setA.ShouldAllBe(e => e.ActorUserId == Subject(ownerA) && e.Outcome == AuditOutcome.Success && e.TargetId == Provider + "/" + Model);
         setA[0].Data["before.source"].ShouldBe("configuration");
-        setA[0].Data["before.inputPerMillion"].ShouldBe("1.00");
+        setA[0].Data["before.inputPerMillion"].ShouldBe("1");
         setA[0].Data["after.source"].ShouldBe("tenant");
         setA[0].Data["after.inputPerMillion"].ShouldBe("0");
         setA[1].Data["before.inputPerMillion"].ShouldBe("0");

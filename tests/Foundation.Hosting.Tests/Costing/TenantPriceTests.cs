@@ -106,7 +106,7 @@ public sealed class TenantPriceTests
 
     [Theory]
     [InlineData("Foundation:Auth:PlatformOperators:0", " ", "Foundation:Auth:PlatformOperators:0")]
-    [InlineData("Foundation:Auth:DefaultRoles:0", "platform-operator", "Foundation:Auth:DefaultRoles:0")]
+    [InlineData("Foundation:Auth:DefaultRoles:0", "platform-operator", "is 'platform-operator', which is not a tenant role")]
     public async Task A_bad_platform_operator_setting_fails_the_start_naming_the_key(string key, string value, string named)
     {
         var ex = await Should.ThrowAsync<Exception>(async () =>
