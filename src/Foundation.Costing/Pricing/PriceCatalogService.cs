@@ -153,7 +153,9 @@ public sealed class PriceCatalogService
             }
         }
 
-        return [.. entries.Select(e => new TenantPriceEntry(e.Provider, e.Model, e.EffectiveFrom, e.Price, e.Source, e.Note, e.IsOverride, inEffect.Contains(e)))];
+        // A global database price's note is the operator's user id: another tenant's admin is told only who set it in general.
+        return [.. entries.Select(e => new TenantPriceEntry(e.Provider, e.Model, e.EffectiveFrom, e.Price, e.Source,
+            e.Source == PriceSource.Database ? "platform operator" : e.Note, e.IsOverride, inEffect.Contains(e)))];
     }
 
     /// <summary>The global price a call to <paramref name="model"/> at <paramref name="provider"/> would be charged now (or at <paramref name="asOf"/>), or <see langword="null"/> (unpriced).</summary>

@@ -120,6 +120,9 @@ internal static class TenantPriceScenario
         }
 
         (await ChatCostAsync(host, client, ownerB, "tenant-b")).ShouldBe((2m, 6m), "a tenant without an override follows the global price");
+        var globalSeenByB = (await PricesAsync(client, ownerB)).Single(p => p.GetProperty("inEffect").GetBoolean());
+        globalSeenByB.GetProperty("source").GetInt32().ShouldBe(2);
+        globalSeenByB.Text("note").ShouldBe("platform operator", "a tenant is not shown the operator's user id");
         (await ChatCostAsync(host, client, ownerA, "tenant-a")).ShouldBe((0.5m, 0.5m), "a tenant's override wins over the global price");
 
         using (var listed = await client.SendAsync(LlmTestHost.Authorized(HttpMethod.Get, $"/api/v1/costs/prices/global?provider={Provider}", operatorToken)))
