@@ -52,6 +52,8 @@ public static class AuthServiceCollectionExtensions
         AuthRegistration.AddAccounts(services);
         services.AddAuthorizationCore(o => o.AddFoundationRolePolicies());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, SecondFactorRequirementHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, PlatformOperatorRequirementHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, PlatformOperatorOptionsValidator>());
         return new AuthBuilder(services);
     }
 }
