@@ -44,6 +44,7 @@ public class BcryptNodeCrossCheckTests
         new string('d', 71) + "\u00e9", // 73 bytes: é's two bytes straddle the 72-byte limit
         new string('e', 70) + "\U0001F600", // 74 bytes: the emoji's four bytes straddle it
         "tab\tnewline\nquote\"backslash\\",
+        "nul\0inside", // hashed as a byte by bcryptjs; C implementations would stop at it
     ];
 
     [Fact]
