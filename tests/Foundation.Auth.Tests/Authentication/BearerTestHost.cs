@@ -31,7 +31,7 @@ public sealed class BearerTestHost : IAsyncLifetime
         _withProblemDetails = withProblemDetails;
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.CreateForTokens();
 
     public FakeSessionValidator Sessions { get; } = new();
 
