@@ -52,6 +52,7 @@ internal static class HomePage
                     <tr><td>Readiness</td><td><a href="/health/ready">/health/ready</a></td><td>database, free disk, working set; JSON per check</td></tr>
                     <tr><td>Metrics</td><td><a href="/metrics">/metrics</a></td><td>Prometheus text format 0.0.4: Foundation.*, ASP.NET Core, Kestrel, runtime</td></tr>
                     <tr><td>OpenAPI document</td><td><a href="/openapi/v1.json">/openapi/v1.json</a></td><td>every API endpoint</td></tr>
+                    <tr><td>API reference</td><td><a href="/scalar/">/scalar/</a></td><td>the OpenAPI document to read and try (Scalar)</td></tr>
                     <tr><td>Sample API</td><td><a href="/api/v1/hello?name=you">/api/v1/hello?name=you</a></td><td>rate-limited at 60/min per client; echoes the request id</td></tr>
                     <tr><td>Step-up report</td><td><code>GET /api/v1/sample/secure-report</code></td><td>admins only, with a second factor verified in the last 10 minutes (<code>POST /api/v1/totp/verify</code>)</td></tr>
                     <tr><td>Register</td><td><code>POST /api/v1/auth/register</code></td><td><code>{"email", "password", "tenant"?}</code>; the first account of a tenant is its owner; auth endpoints: 10/min per client</td></tr>

@@ -1,6 +1,7 @@
 // The Foundation sample: everything Foundation offers, running with no configuration, no API keys and no
 // external servers. `dotnet run --project samples/Foundation.Sample.Web` and open http://localhost:5080.
 using Foundation.Sample.Web;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ app.UseStaticFiles();
 
 app.MapFoundationEndpoints();
 app.MapOpenApi();
+app.MapScalarApiReference(); // /scalar/: an API reference over /openapi/v1.json, its scripts served by the app itself
 app.MapGet("/", HomePage.Render).ExcludeFromDescription();
 app.MapSampleApi();
 

@@ -38,12 +38,30 @@ internal static partial class GatewayEndpoints
             .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm))
             .WithMetadata(Errors.OpenAIErrorShapeMetadata.Instance);
 
-        v1.MapPost("/chat/completions", ChatCompletionsAsync)
+        // Mapped as delegates (not RequestDelegates) so that the API explorer and the OpenAPI document describe them; the
+        // schemas are OpenAIWireSchemas (the handlers parse and write the wire format themselves).
+        v1.MapPost("/chat/completions", (Func<HttpContext, Task>)ChatCompletionsAsync)
+            .WithName("CreateChatCompletion")
             .WithSummary("OpenAI Chat Completions over the router: send an alias (chat) or a provider model; stream: true answers server-sent chunks.")
-            .WithMetadata(new Microsoft.AspNetCore.Http.Metadata.AcceptsMetadata(["application/json"]));
+            .Accepts<ChatCompletionRequestSchema>("application/json")
+            .Produces<ChatCompletionSchema>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+            .ProducesOpenAIErrors(
+                StatusCodes.Status400BadRequest,
+                StatusCodes.Status401Unauthorized,
+                StatusCodes.Status402PaymentRequired,
+                StatusCodes.Status403Forbidden,
+                StatusCodes.Status404NotFound,
+                StatusCodes.Status422UnprocessableEntity,
+                StatusCodes.Status429TooManyRequests,
+                StatusCodes.Status502BadGateway,
+                StatusCodes.Status503ServiceUnavailable,
+                StatusCodes.Status504GatewayTimeout);
 
-        v1.MapGet("/models", ModelsAsync)
-            .WithSummary("The aliases and provider models the caller may use, in OpenAI's list shape.");
+        v1.MapGet("/models", (Func<HttpContext, Task>)ModelsAsync)
+            .WithName("ListModels")
+            .WithSummary("The aliases and provider models the caller may use, in OpenAI's list shape.")
+            .Produces<ModelListSchema>(StatusCodes.Status200OK)
+            .ProducesOpenAIErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task ChatCompletionsAsync(HttpContext http)
@@ -408,4 +426,14 @@ internal static partial class GatewayEndpoints
 
     [LoggerMessage(1, LogLevel.Error, "The LLM gateway failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);
+
+    private static RouteHandlerBuilder ProducesOpenAIErrors(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes)
+        {
+            builder.Produces<OpenAIErrorSchema>(status);
+        }
+
+        return builder;
+    }
 }

@@ -40,6 +40,11 @@ public sealed class JsonBodyFuzzFixture : IAsyncLifetime, IDisposable
 
         // The first account of the default tenant is its owner: every role-protected endpoint admits it.
         AccessToken = await _host.SignInAsync(Client, "fuzz-owner@example.com");
+
+        // ...and made a platform operator, so the global price catalogue's endpoints read their bodies too.
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)_host.Factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        configuration["Foundation:Auth:PlatformOperators:0"] = Foundation.Hosting.Tests.Costing.TenantPriceScenario.Subject(AccessToken);
+        configuration.Reload();
         using var created = await Client.SendAsync(LlmTestHost.Authorized(HttpMethod.Post, "/api/v1/api-keys", AccessToken, new { name = "fuzz" }));
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         ApiKey = (await created.ReadJsonAsync()).Text("key");
