@@ -8,7 +8,7 @@
 #
 # Phases:
 #   1. install    Debian packages (postgresql 15, prometheus, jq, oathtool, zbar-tools) when missing, `npm ci` in eng/node
-#   2. postgres   start Debian's 15/main cluster on 127.0.0.1, ensure role `foundation` (CREATEDB) and
+#   2. postgres   start Debian's 15/main cluster on 127.0.0.1, ensure role `foundation` (CREATEDB, pg_signal_backend) and
 #                 database `foundation_test`, export FOUNDATION_TEST_POSTGRES, check it with psql
 #   3. test       dotnet test Foundation.sln -c Release, TRX files in artifacts/test-results/
 #   4. summary    the last line is `N passed, N failed, N skipped`, summed over every test project
@@ -206,6 +206,9 @@ BEGIN
   END IF;
 END
 \$\$;
+-- The tests drop their databases WITH (FORCE); an autovacuum worker still in such a database belongs to no role,
+-- and only pg_signal_backend may end it (otherwise: 42501 "must be a member of the role whose process is being terminated").
+GRANT pg_signal_backend TO $PG_USER;
 SQL
   if [[ "$(as_postgres psql -X -tA -p "$PG_PORT" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != 1 ]]; then
     as_postgres createdb -p "$PG_PORT" -O "$PG_USER" "$PG_DATABASE"

@@ -4,6 +4,9 @@ using Foundation.Sample.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// http://localhost:5080, unless ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, ASPNETCORE_HTTPS_PORTS, --urls or Urls say otherwise.
+SampleUrls.DefaultWhenUnset(builder);
+
 builder.Services.AddFoundation(builder.Configuration);
 builder.Services.AddOpenApi();
 

@@ -36,6 +36,15 @@ public sealed class AuthOptions
 
     /// <summary>The roles a self-registered user gets. Default <c>member</c>.</summary>
     public IList<string> DefaultRoles { get; set; } = [Roles.Member];
+
+    /// <summary>
+    /// The user ids (the <c>sub</c> of their tokens) of the platform operators (<c>Foundation:Auth:PlatformOperators</c>): the people who run
+    /// the deployment for every tenant, for example to change the global price catalog. Default empty: nobody. Only this setting grants
+    /// <see cref="Roles.PlatformOperator"/> (the <see cref="Authorization.RolePolicies.PlatformOperator"/> policy): no role claim, tenant
+    /// role or API does, so a tenant's owner cannot grant it to anyone. Checked on every request, so removing an id takes effect when the
+    /// configuration reloads; API keys never act as platform operators.
+    /// </summary>
+    public IList<string> PlatformOperators { get; set; } = [];
 }
 
 /// <summary>Password rules (NIST SP 800-63B) and hashing, bound from <c>Foundation:Auth:Passwords</c>.</summary>

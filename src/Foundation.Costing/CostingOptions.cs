@@ -24,6 +24,13 @@ public sealed class CostingOptions
     /// <summary>How often each instance re-reads the prices of the <c>costing_prices</c> table (<c>Foundation:Costing:PriceRefreshSeconds</c>). Default 60.</summary>
     public int PriceRefreshSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// The most price rows (overrides, each date counted) one tenant may keep in <c>costing_prices</c>
+    /// (<c>Foundation:Costing:MaxPriceOverridesPerTenant</c>). Every instance holds every tenant's overrides in memory, so this bounds
+    /// what one tenant can make all of them hold. Default 1000; 1 to 100,000.
+    /// </summary>
+    public int MaxPriceOverridesPerTenant { get; set; } = 1000;
+
     /// <summary>The ledger writer (<c>Foundation:Costing:Ledger</c>).</summary>
     public LedgerOptions Ledger { get; } = new();
 

@@ -25,6 +25,34 @@ public sealed class DataProtectionSettings
     /// <summary>The application name that isolates this app's keys. Default <c>Foundation</c>; every instance of one app must share it.</summary>
     public string ApplicationName { get; set; } = "Foundation";
 
-    /// <summary>The folder the key ring is persisted in. Default <c>{DataDirectory}/keys</c>. Instances of one app must share it.</summary>
+    /// <summary>
+    /// The folder the key ring is persisted in. Default <c>{DataDirectory}/keys</c>, created with mode 0700. Instances of one
+    /// app must share it.
+    /// </summary>
     public string? KeysDirectory { get; set; }
+
+    /// <summary>
+    /// A certificate that encrypts the key ring at rest (<c>Foundation:DataProtection:Certificate</c>). Unset (the default),
+    /// the keys are stored unencrypted and only the folder's permissions protect them.
+    /// </summary>
+    public DataProtectionCertificateSettings Certificate { get; set; } = new();
+}
+
+/// <summary>
+/// The certificate that encrypts the Data Protection key ring at rest (ASP.NET Core's <c>ProtectKeysWithCertificate</c>),
+/// bound from <c>Foundation:DataProtection:Certificate</c>.
+/// </summary>
+public sealed class DataProtectionCertificateSettings
+{
+    /// <summary>
+    /// A PKCS#12 file (<c>.pfx</c>, <c>.p12</c>) holding a certificate with its RSA private key. Relative paths resolve
+    /// against the content root. Every instance sharing the key ring needs the same certificate.
+    /// </summary>
+    public string? Path { get; set; }
+
+    /// <summary>
+    /// The file's password, if it has one. Keep it out of appsettings.json: an environment variable
+    /// (<c>Foundation__DataProtection__Certificate__Password</c>) or a secret store.
+    /// </summary>
+    public string? Password { get; set; }
 }

@@ -41,7 +41,7 @@ public class LoggingAuditEventWriterTests
     {
         var provider = new CapturingProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Trace));
-        var clock = new FixedTime(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var writer = new LoggingAuditEventWriter(factory, clock);
 
         await writer.WriteAsync(new AuditEvent("auth.login", AuditOutcome.Failure) { ActorUserId = "u1", TenantId = "t1", RequestId = "r1" });
@@ -66,11 +66,6 @@ public class LoggingAuditEventWriterTests
         using var factory = LoggerFactory.Create(_ => { });
         var writer = new LoggingAuditEventWriter(factory);
         await Should.ThrowAsync<ArgumentNullException>(async () => await writer.WriteAsync(null!));
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private sealed record Entry(string Category, LogLevel Level, Dictionary<string, object?> State);

@@ -8,7 +8,7 @@ namespace Foundation.Benchmarks.Costing;
 /// <summary>
 /// The per-call hot path of Foundation.Costing without storage (target for <c>CostCalculator.Compute</c>: at most 50 ns and 0 bytes):
 /// pricing a usage, reading Microsoft.Extensions.AI's UsageDetails into a TokenUsage, and the price look-up (exact id, and a dated
-/// snapshot id that is normalised to its base entry).
+/// snapshot id that is normalised to its base entry, and a tenant's override among 1,000 tenants').
 /// </summary>
 [MemoryDiagnoser]
 public class CostComputationBenchmarks
@@ -24,7 +24,7 @@ public class CostComputationBenchmarks
         AdditionalCounts = new AdditionalPropertiesDictionary<long> { ["cache_write_input_tokens"] = 2_000 },
     };
 
-    private readonly CatalogModelPriceProvider _prices = new();
+    private readonly CatalogModelPriceProvider _prices = CreatePrices();
 
     [Benchmark(Baseline = true)]
     public decimal Compute_openai_cached() => CostCalculator.Compute(_openAI, _openAIUsage);
@@ -44,4 +44,23 @@ public class CostComputationBenchmarks
 
     [Benchmark]
     public bool Price_lookup_dated_snapshot() => _prices.TryGetPrice("openai", "gpt-4o-mini-2024-07-18", Now, out _);
+
+    /// <summary>The metered path: the caller's tenant has an override of this model (one of 1,000 tenants with overrides).</summary>
+    [Benchmark]
+    public bool Price_lookup_tenant_override() => _prices.TryGetPrice("tenant-500", "openai", "gpt-4o-mini", Now, out _);
+
+    /// <summary>The metered path for a tenant without overrides: falls through to the global layers.</summary>
+    [Benchmark]
+    public bool Price_lookup_tenant_without_override() => _prices.TryGetPrice("tenant-none", "openai", "gpt-4o-mini", Now, out _);
+
+    private static CatalogModelPriceProvider CreatePrices()
+    {
+        var prices = new CatalogModelPriceProvider();
+        var overrides = Enumerable.Range(0, 1_000).Select(i => new PriceEntry("openai", "gpt-4o-mini", Now.AddDays(-1), new ModelPrice(0.1m, 0.4m), PriceSource.Tenant)
+        {
+            TenantId = "tenant-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        prices.ReplaceDatabaseEntries([], overrides);
+        return prices;
+    }
 }

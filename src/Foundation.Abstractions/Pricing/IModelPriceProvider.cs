@@ -13,6 +13,20 @@ public interface IModelPriceProvider
     /// <param name="price">The price, when known.</param>
     /// <returns><see langword="false"/> when the model is unpriced (never treat that as free).</returns>
     bool TryGetPrice(string provider, string model, DateTimeOffset asOf, out ModelPrice price);
+
+    /// <summary>
+    /// The price <paramref name="tenantId"/> is charged for <paramref name="model"/> at <paramref name="provider"/> in effect at
+    /// <paramref name="asOf"/>: the tenant's own override when it has one, otherwise the global price. A tenant's override never applies
+    /// to another tenant. The default implementation knows no overrides and answers the global price, so existing implementers keep compiling.
+    /// </summary>
+    /// <param name="tenantId">The caller's tenant (<c>""</c> for the default tenant); <see langword="null"/> asks for the global price only.</param>
+    /// <param name="provider">The provider system as in OpenTelemetry's <c>gen_ai.system</c> (<c>openai</c>, <c>anthropic</c>) or a configured provider name.</param>
+    /// <param name="model">The provider's model id.</param>
+    /// <param name="asOf">The time the price must be in effect at.</param>
+    /// <param name="price">The price, when known.</param>
+    /// <returns><see langword="false"/> when the model is unpriced (never treat that as free).</returns>
+    bool TryGetPrice(string? tenantId, string provider, string model, DateTimeOffset asOf, out ModelPrice price) =>
+        TryGetPrice(provider, model, asOf, out price);
 }
 
 /// <summary>A model's list prices in USD per one million tokens.</summary>

@@ -1,6 +1,7 @@
 using Foundation.Auth.SecondFactor;
 using Foundation.Auth.Totp;
 using Foundation.Auth.Totp.Storage;
+using Foundation.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -34,7 +35,7 @@ public static class TotpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<TotpOptions>().Bind(configuration.GetSection(TotpOptions.SectionName));
+        var options = services.AddOptions<TotpOptions>().BindStrictly(configuration.GetSection(TotpOptions.SectionName));
         if (configure is not null)
         {
             options.Configure(configure);

@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using OtpNet;
 
 namespace Foundation.Auth.Totp.Encoding;
 
@@ -8,6 +11,11 @@ namespace Foundation.Auth.Totp.Encoding;
 /// otpauth URIs and of secrets typed by hand into authenticator apps.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The bits are converted by Otp.NET's <see cref="OtpNet.Base32Encoding"/>; this class adds what it leaves out: the
+/// empty string, unpadded output, and the checks below, which Otp.NET does not make (it ignores a cut-off last
+/// character, takes padding anywhere at the end, and reports a bad character without saying which or where).
+/// </para>
 /// <para>Decoding is lenient about presentation and strict about content. It accepts:</para>
 /// <list type="bullet">
 ///   <item>lower and upper case alike;</item>
@@ -26,8 +34,6 @@ namespace Foundation.Auth.Totp.Encoding;
 /// </remarks>
 public static class Base32
 {
-    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
     private const string AcceptedForm =
         "Base32 (RFC 4648) uses the letters A-Z (any case) and the digits 2-7, with optional '=' padding at the end; spaces and hyphens are ignored.";
 
@@ -39,7 +45,6 @@ public static class Base32
         WrongPadding,
         ImpossibleLength,
         NonZeroTrailingBits,
-        DestinationTooShort,
     }
 
     /// <summary>Encodes <paramref name="data"/> as upper-case Base32.</summary>
@@ -53,10 +58,8 @@ public static class Base32
             return string.Empty;
         }
 
-        var length = GetEncodedLength(data.Length, padding);
-        var chars = length <= 256 ? stackalloc char[length] : new char[length];
-        var written = EncodeCore(data, chars, padding);
-        return new string(chars[..written]);
+        var padded = Base32Encoding.ToString(data.ToArray());
+        return padding ? padded : padded.TrimEnd('=');
     }
 
     /// <summary>The number of characters <see cref="Encode"/> writes for <paramref name="byteCount"/> bytes.</summary>
@@ -79,14 +82,13 @@ public static class Base32
     public static byte[] Decode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var buffer = new byte[GetMaxDecodedLength(text.Length)];
-        var error = DecodeCore(text, buffer, out var written, out var position, out var character);
+        var error = DecodeCore(text, out var bytes, out var position, out var character);
         if (error != DecodeError.None)
         {
             throw new FormatException(Describe(error, position, character));
         }
 
-        return written == buffer.Length ? buffer : buffer[..written];
+        return bytes;
     }
 
     /// <summary>Decodes Base32 text, or returns <see langword="false"/> when it is not valid (see <see cref="Decode"/>).</summary>
@@ -96,35 +98,33 @@ public static class Base32
     public static bool TryDecode([NotNullWhen(true)] string? text, [NotNullWhen(true)] out byte[]? bytes)
     {
         bytes = null;
-        if (text is null)
+        if (text is null || DecodeCore(text, out var decoded, out _, out _) != DecodeError.None)
         {
             return false;
         }
 
-        var buffer = new byte[GetMaxDecodedLength(text.Length)];
-        if (DecodeCore(text, buffer, out var written, out _, out _) != DecodeError.None)
-        {
-            return false;
-        }
-
-        bytes = written == buffer.Length ? buffer : buffer[..written];
+        bytes = decoded;
         return true;
     }
 
-    /// <summary>Decodes Base32 text into <paramref name="destination"/> without allocating.</summary>
+    /// <summary>Decodes Base32 text into <paramref name="destination"/>.</summary>
     /// <param name="text">The text.</param>
     /// <param name="destination">Where the bytes go; <see cref="GetMaxDecodedLength"/> of the text's length is always enough.</param>
     /// <param name="bytesWritten">The number of bytes written; 0 on failure.</param>
     /// <returns>Whether <paramref name="text"/> is valid Base32 and its bytes fit in <paramref name="destination"/>.</returns>
     public static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int bytesWritten)
     {
-        if (DecodeCore(text, destination, out bytesWritten, out _, out _) == DecodeError.None)
+        bytesWritten = 0;
+        if (DecodeCore(text, out var bytes, out _, out _) != DecodeError.None || bytes.Length > destination.Length)
         {
-            return true;
+            CryptographicOperations.ZeroMemory(bytes);
+            return false;
         }
 
-        bytesWritten = 0;
-        return false;
+        bytes.CopyTo(destination);
+        bytesWritten = bytes.Length;
+        CryptographicOperations.ZeroMemory(bytes);
+        return true;
     }
 
     /// <summary>An upper bound of the bytes that <paramref name="charCount"/> characters of Base32 decode to.</summary>
@@ -137,49 +137,19 @@ public static class Base32
         return (int)((long)charCount * 5 / 8);
     }
 
-    private static int EncodeCore(ReadOnlySpan<byte> data, Span<char> destination, bool padding)
+    /// <summary>
+    /// Checks the presentation rules, hands the bare symbols (upper case, no spaces, hyphens or padding) to Otp.NET, and
+    /// refuses text that Otp.NET's canonical encoding of the result does not give back (non-zero unused bits).
+    /// </summary>
+    private static DecodeError DecodeCore(ReadOnlySpan<char> text, out byte[] bytes, out int position, out char character)
     {
-        var written = 0;
-        var buffer = 0;
-        var bits = 0;
-        foreach (var b in data)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                bits -= 5;
-                destination[written++] = Alphabet[(buffer >> bits) & 0x1F];
-            }
-        }
-
-        if (bits > 0)
-        {
-            destination[written++] = Alphabet[(buffer << (5 - bits)) & 0x1F];
-        }
-
-        if (padding)
-        {
-            while (written % 8 != 0)
-            {
-                destination[written++] = '=';
-            }
-        }
-
-        return written;
-    }
-
-    private static DecodeError DecodeCore(ReadOnlySpan<char> text, Span<byte> destination, out int written, out int position, out char character)
-    {
-        written = 0;
+        bytes = [];
         position = -1;
         character = '\0';
         var start = text.Length - text.TrimStart().Length;
         text = text.Trim();
 
-        var buffer = 0;
-        var bits = 0;
-        var symbols = 0;
+        var symbols = new StringBuilder(text.Length);
         var pads = 0;
         for (var i = 0; i < text.Length; i++)
         {
@@ -195,8 +165,7 @@ public static class Base32
                 continue;
             }
 
-            var value = ValueOf(c);
-            if (value < 0)
+            if (!char.IsAsciiLetter(c) && c is not (>= '2' and <= '7'))
             {
                 position = start + i;
                 character = c;
@@ -209,49 +178,36 @@ public static class Base32
                 return DecodeError.MisplacedPadding;
             }
 
-            buffer = (buffer << 5) | value;
-            bits += 5;
-            symbols++;
-            if (bits >= 8)
-            {
-                bits -= 8;
-                if (written == destination.Length)
-                {
-                    return DecodeError.DestinationTooShort;
-                }
-
-                destination[written++] = (byte)(buffer >> bits);
-            }
-
-            buffer &= (1 << bits) - 1;
+            symbols.Append(char.ToUpperInvariant(c));
         }
 
         // A group of 8 characters holds 5 bytes; a last group of 2, 4, 5 or 7 characters holds 1 to 4 bytes.
-        if ((symbols % 8) is 1 or 3 or 6)
+        if ((symbols.Length % 8) is 1 or 3 or 6)
         {
             return DecodeError.ImpossibleLength;
         }
 
-        if (pads > 0 && ((symbols + pads) % 8 != 0 || pads >= 8))
+        if (pads > 0 && ((symbols.Length + pads) % 8 != 0 || pads >= 8))
         {
             return DecodeError.WrongPadding;
         }
 
-        if (buffer != 0)
+        if (symbols.Length == 0)
         {
+            return DecodeError.None;
+        }
+
+        var canonical = symbols.ToString();
+        var decoded = Base32Encoding.ToBytes(canonical);
+        if (!string.Equals(Encode(decoded), canonical, StringComparison.Ordinal))
+        {
+            CryptographicOperations.ZeroMemory(decoded);
             return DecodeError.NonZeroTrailingBits;
         }
 
+        bytes = decoded;
         return DecodeError.None;
     }
-
-    private static int ValueOf(char c) => c switch
-    {
-        >= 'A' and <= 'Z' => c - 'A',
-        >= 'a' and <= 'z' => c - 'a',
-        >= '2' and <= '7' => c - '2' + 26,
-        _ => -1,
-    };
 
     private static string Describe(DecodeError error, int position, char character) => error switch
     {

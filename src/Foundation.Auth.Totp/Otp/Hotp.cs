@@ -1,19 +1,19 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
+using System.Globalization;
 using System.Security.Cryptography;
 using Foundation.Auth.Totp.Internal;
+using OtpNet;
 
 namespace Foundation.Auth.Totp.Otp;
 
 /// <summary>
-/// HOTP, the HMAC-based one-time password of RFC 4226: HMAC(secret, counter) with the counter as 8 bytes big-endian,
-/// dynamic truncation to 31 bits (section 5.3), and the result modulo 10^digits, left-padded with zeros.
+/// HOTP, the HMAC-based one-time password of RFC 4226, computed by Otp.NET (<see cref="OtpNet.Hotp"/>): HMAC(secret, counter)
+/// with the counter as 8 bytes big-endian, dynamic truncation to 31 bits (section 5.3), and the result modulo
+/// 10^digits, left-padded with zeros.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The HMAC is computed with the one-shot <see cref="HMACSHA1.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>
-/// (and its SHA-256/SHA-512 siblings) into stack memory: no HMAC object and no heap allocation per code, except the
-/// <see cref="string"/> that <see cref="Compute"/> returns. <see cref="TryCompute"/> and <see cref="ComputeValue"/> allocate nothing.
+/// This class checks the arguments (so every entry point refuses the same things with the same words) and hands the
+/// computation to Otp.NET, which uses the BCL's HMAC. It keeps no state.
 /// </para>
 /// <para>
 /// The secret is used as given (any non-empty length; RFC 4226 asks for at least 16 bytes and recommends 20, which is what
@@ -28,8 +28,6 @@ public static class Hotp
     /// <summary>The most digits of a code: 8.</summary>
     public const int MaxDigits = OtpArguments.MaxDigits;
 
-    private const int MaxHashBytes = 64;
-
     /// <summary>Computes the code for <paramref name="counter"/> as a string of exactly <paramref name="digits"/> ASCII digits.</summary>
     /// <param name="secret">The shared secret (the key of the HMAC); not empty.</param>
     /// <param name="counter">The moving factor; not negative (RFC 4226 treats it as an unsigned 8-byte number).</param>
@@ -40,11 +38,14 @@ public static class Hotp
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="counter"/>, <paramref name="digits"/> or <paramref name="algorithm"/> is out of range.</exception>
     public static string Compute(ReadOnlySpan<byte> secret, long counter, int digits, TotpAlgorithm algorithm)
     {
-        var value = ComputeValue(secret, counter, digits, algorithm);
-        return string.Create(digits, value, static (chars, v) => WriteDigits(v, chars));
+        OtpArguments.Secret(secret);
+        ArgumentOutOfRangeException.ThrowIfNegative(counter);
+        OtpArguments.Digits(digits);
+        OtpArguments.Algorithm(algorithm);
+        return ComputeUnchecked(secret, counter, digits, algorithm);
     }
 
-    /// <summary>Computes the code for <paramref name="counter"/> into <paramref name="destination"/> without allocating.</summary>
+    /// <summary>Computes the code for <paramref name="counter"/> into <paramref name="destination"/>.</summary>
     /// <param name="secret">The shared secret (the key of the HMAC); not empty.</param>
     /// <param name="counter">The moving factor; not negative.</param>
     /// <param name="digits">The length of the code: 6 to 8.</param>
@@ -56,14 +57,14 @@ public static class Hotp
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="counter"/>, <paramref name="digits"/> or <paramref name="algorithm"/> is out of range.</exception>
     public static bool TryCompute(ReadOnlySpan<byte> secret, long counter, int digits, TotpAlgorithm algorithm, Span<char> destination, out int charsWritten)
     {
-        var value = ComputeValue(secret, counter, digits, algorithm);
+        var code = Compute(secret, counter, digits, algorithm);
         if (destination.Length < digits)
         {
             charsWritten = 0;
             return false;
         }
 
-        WriteDigits(value, destination[..digits]);
+        code.AsSpan().CopyTo(destination);
         charsWritten = digits;
         return true;
     }
@@ -79,97 +80,28 @@ public static class Hotp
     /// <returns>A number from 0 to 10^<paramref name="digits"/> - 1.</returns>
     /// <exception cref="ArgumentException"><paramref name="secret"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="counter"/>, <paramref name="digits"/> or <paramref name="algorithm"/> is out of range.</exception>
-    public static int ComputeValue(ReadOnlySpan<byte> secret, long counter, int digits, TotpAlgorithm algorithm)
-    {
-        OtpArguments.Secret(secret);
-        ArgumentOutOfRangeException.ThrowIfNegative(counter);
-        OtpArguments.Digits(digits);
-        OtpArguments.Algorithm(algorithm);
-        return ComputeValueUnchecked(secret, counter, digits, algorithm);
-    }
+    public static int ComputeValue(ReadOnlySpan<byte> secret, long counter, int digits, TotpAlgorithm algorithm) =>
+        int.Parse(Compute(secret, counter, digits, algorithm), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    /// <summary>The 31-bit number of RFC 4226 section 5.3 (before the modulo), for arguments already checked.</summary>
-    internal static int Truncate(ReadOnlySpan<byte> secret, long counter, TotpAlgorithm algorithm)
+    /// <summary>The code through Otp.NET, for arguments already checked; the copy of the key is wiped afterwards.</summary>
+    internal static string ComputeUnchecked(ReadOnlySpan<byte> secret, long counter, int digits, TotpAlgorithm algorithm)
     {
-        if (!LaneHmac.IsSupported)
+        var key = secret.ToArray();
+        try
         {
-            return TruncateOneShot(secret, counter, algorithm);
+            return new OtpNet.Hotp(key, ToHashMode(algorithm), digits).ComputeHOTP(counter);
         }
-
-        Span<ulong> keyState = stackalloc ulong[LaneHmac.KeyStateWords];
-        Span<byte> message = stackalloc byte[sizeof(long)];
-        Span<byte> hash = stackalloc byte[LaneHmac.MaxHashBytes];
-        LaneHmac.PrepareKey(secret, algorithm, keyState);
-        BinaryPrimitives.WriteInt64BigEndian(message, counter);
-        LaneHmac.Compute(algorithm, keyState, message, sizeof(long), 1, hash);
-        var result = DynamicTruncation(hash[..LaneHmac.HashBytes(algorithm)]);
-        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyState));
-        CryptographicOperations.ZeroMemory(hash);
-        return result;
-    }
-
-    /// <summary>
-    /// <see cref="Truncate"/> on the BCL's one-shot HMAC (OpenSSL on Linux): the path where vectors are not
-    /// hardware-accelerated, and the reference the managed HMAC is tested and benchmarked against.
-    /// </summary>
-    internal static int TruncateOneShot(ReadOnlySpan<byte> secret, long counter, TotpAlgorithm algorithm)
-    {
-        Span<byte> message = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64BigEndian(message, counter);
-        Span<byte> hash = stackalloc byte[MaxHashBytes];
-        // CA5350: HMAC-SHA-1 is what RFC 4226 specifies and every authenticator app supports; as an HMAC (not a bare
-        // hash) it is not weakened by SHA-1's collision attacks (RFC 4226 Appendix A, RFC 6151 section 3).
-#pragma warning disable CA5350
-        var length = algorithm switch
+        finally
         {
-            TotpAlgorithm.Sha1 => HMACSHA1.HashData(secret, message, hash),
-            TotpAlgorithm.Sha256 => HMACSHA256.HashData(secret, message, hash),
-            _ => HMACSHA512.HashData(secret, message, hash),
-        };
-#pragma warning restore CA5350
-
-        var result = DynamicTruncation(hash[..length]);
-        CryptographicOperations.ZeroMemory(hash);
-        return result;
-    }
-
-    /// <summary>
-    /// Dynamic truncation of RFC 4226 section 5.3: the low 4 bits of the last byte pick 4 bytes; the top bit is masked off.
-    /// </summary>
-    internal static int DynamicTruncation(ReadOnlySpan<byte> hmac)
-    {
-        var offset = hmac[^1] & 0x0F;
-        return BinaryPrimitives.ReadInt32BigEndian(hmac.Slice(offset, 4)) & 0x7FFF_FFFF;
-    }
-
-    /// <summary>The code as a number, for arguments already checked.</summary>
-    internal static int ComputeValueUnchecked(ReadOnlySpan<byte> secret, long counter, int digits, TotpAlgorithm algorithm) =>
-        Truncate(secret, counter, algorithm) % PowerOfTen(digits);
-
-    /// <summary>Writes <paramref name="value"/> as exactly <c>destination.Length</c> ASCII digits, left-padded with zeros.</summary>
-    internal static void WriteDigits(int value, Span<char> destination)
-    {
-        for (var i = destination.Length - 1; i >= 0; i--)
-        {
-            destination[i] = (char)('0' + (value % 10));
-            value /= 10;
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 
-    /// <summary>Writes <paramref name="value"/> as exactly <c>destination.Length</c> ASCII digit bytes, left-padded with zeros.</summary>
-    internal static void WriteDigits(int value, Span<byte> destination)
+    /// <summary>Otp.NET's name for <paramref name="algorithm"/> (already checked).</summary>
+    internal static OtpHashMode ToHashMode(TotpAlgorithm algorithm) => algorithm switch
     {
-        for (var i = destination.Length - 1; i >= 0; i--)
-        {
-            destination[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
-    }
-
-    internal static int PowerOfTen(int digits) => digits switch
-    {
-        6 => 1_000_000,
-        7 => 10_000_000,
-        _ => 100_000_000,
+        TotpAlgorithm.Sha1 => OtpHashMode.Sha1,
+        TotpAlgorithm.Sha256 => OtpHashMode.Sha256,
+        _ => OtpHashMode.Sha512,
     };
 }

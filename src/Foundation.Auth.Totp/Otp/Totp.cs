@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Foundation.Auth.Totp.Internal;
+using OtpNet;
 
 namespace Foundation.Auth.Totp.Otp;
 
@@ -69,7 +68,18 @@ public static class Totp
             throw new ArgumentOutOfRangeException(nameof(time), time, "TOTP counts time steps from 1970-01-01T00:00:00Z; the time is earlier.");
         }
 
-        return Hotp.Compute(secret, step, digits, algorithm);
+        OtpArguments.Secret(secret);
+        OtpArguments.Digits(digits);
+        OtpArguments.Algorithm(algorithm);
+        var key = secret.ToArray();
+        try
+        {
+            return new OtpNet.Totp(key, periodSeconds, Hotp.ToHashMode(algorithm), digits).ComputeTotp(time.UtcDateTime);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     /// <summary>
@@ -110,7 +120,7 @@ public static class Totp
 
     /// <summary>
     /// Checks <paramref name="code"/> against the time steps <c>now - window</c> to <c>now + window</c> and reports the step
-    /// that matched. Allocates nothing.
+    /// that matched, through Otp.NET's <see cref="OtpNet.Totp.VerifyTotp(DateTime, string, out long, VerificationWindow)"/>.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -121,9 +131,10 @@ public static class Totp
     /// not match. Argument checks still throw for a malformed code.
     /// </para>
     /// <para>
-    /// Every step of the window is computed and compared with <see cref="CryptographicOperations.FixedTimeEquals"/>, whether
-    /// or not an earlier one matched, so the time taken does not depend on the code or on which step matched. When two
-    /// steps give the same code (a chance of about one in a million), the one closest to now wins, the earlier one on a tie.
+    /// Otp.NET computes the steps in the order now, now - 1, ..., now - window, now + 1, ..., now + window, compares each
+    /// code in constant time and stops at the first match, so the time taken may tell which step matched (which is not a
+    /// secret) but not how close a wrong code came. When two steps give the same code (a chance of about one in a million)
+    /// the first in that order is reported; with the usual window of 1 that is the closest to now, the earlier on a tie.
     /// Steps before 1970 are skipped.
     /// </para>
     /// </remarks>
@@ -146,132 +157,60 @@ public static class Totp
         out long matchedTimeStep,
         int digits = DefaultDigits,
         TotpAlgorithm algorithm = TotpAlgorithm.Sha1,
-        int periodSeconds = DefaultPeriodSeconds) =>
-        VerifyCore(secret, code, now, window, out matchedTimeStep, digits, algorithm, periodSeconds, oneShot: false);
-
-    /// <summary>
-    /// <see cref="Verify(ReadOnlySpan{byte}, ReadOnlySpan{char}, DateTimeOffset, int, out long, int, TotpAlgorithm, int)"/>
-    /// on the BCL's one-shot HMAC whatever the hardware: the reference for tests and benchmarks.
-    /// </summary>
-    internal static bool VerifyOneShot(
-        ReadOnlySpan<byte> secret,
-        ReadOnlySpan<char> code,
-        DateTimeOffset now,
-        int window,
-        out long matchedTimeStep,
-        int digits = DefaultDigits,
-        TotpAlgorithm algorithm = TotpAlgorithm.Sha1,
-        int periodSeconds = DefaultPeriodSeconds) =>
-        VerifyCore(secret, code, now, window, out matchedTimeStep, digits, algorithm, periodSeconds, oneShot: true);
-
-    private static bool VerifyCore(
-        ReadOnlySpan<byte> secret,
-        ReadOnlySpan<char> code,
-        DateTimeOffset now,
-        int window,
-        out long matchedTimeStep,
-        int digits,
-        TotpAlgorithm algorithm,
-        int periodSeconds,
-        bool oneShot)
+        int periodSeconds = DefaultPeriodSeconds)
     {
         CheckArguments(secret, window, digits, algorithm, periodSeconds);
         matchedTimeStep = -1;
 
-        Span<byte> typed = stackalloc byte[Hotp.MaxDigits];
+        Span<char> typed = stackalloc char[Hotp.MaxDigits];
         if (!TryNormalize(code, digits, typed))
         {
             return false;
         }
 
-        typed = typed[..digits];
+        // Otp.NET checks the current step, then the earlier ones nearest first, then the later ones nearest first, and
+        // never a step before 1970. Before 1970 (a clock that is badly wrong) only the steps from 0 on can match.
         var current = GetTimeStep(now, periodSeconds);
-
-        // Order 0, -1, +1, -2, +2, ...: the first match is the one closest to now.
-        Span<long> steps = stackalloc long[(2 * MaxWindow) + 1];
-        var count = 0;
-        for (var i = 0; i <= 2 * window; i++)
+        DateTime at;
+        VerificationWindow steps;
+        if (current >= 0)
         {
-            var offset = (i + 1) / 2;
-            var step = (i & 1) == 1 ? current - offset : current + offset;
-            if (step >= 0)
-            {
-                steps[count++] = step;
-            }
+            at = now.UtcDateTime;
+            steps = new VerificationWindow(previous: window, future: window);
+        }
+        else if (current + window >= 0)
+        {
+            at = DateTime.UnixEpoch;
+            steps = new VerificationWindow(previous: 0, future: (int)(current + window));
+        }
+        else
+        {
+            return false;
         }
 
-        steps = steps[..count];
-        matchedTimeStep = LaneHmac.IsSupported && !oneShot
-            ? MatchManaged(secret, typed, steps, digits, algorithm)
-            : MatchOneShot(secret, typed, steps, digits, algorithm);
-        return matchedTimeStep >= 0;
-    }
-
-    /// <summary>
-    /// Computes the code of every step (the key pads once, then the steps side by side in SIMD lanes) and compares each
-    /// with <see cref="CryptographicOperations.FixedTimeEquals"/>; returns the first step that matched, or -1.
-    /// </summary>
-    private static long MatchManaged(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> typed, ReadOnlySpan<long> steps, int digits, TotpAlgorithm algorithm)
-    {
-        var lanes = LaneHmac.Lanes(algorithm);
-        var hashBytes = LaneHmac.HashBytes(algorithm);
-        Span<ulong> keyState = stackalloc ulong[LaneHmac.KeyStateWords];
-        Span<byte> messages = stackalloc byte[lanes * sizeof(long)];
-        Span<byte> hashes = stackalloc byte[lanes * LaneHmac.MaxHashBytes];
-        Span<byte> expected = stackalloc byte[digits];
-        var power = Hotp.PowerOfTen(digits);
-        var matched = -1L;
-
-        LaneHmac.PrepareKey(secret, algorithm, keyState);
-        for (var first = 0; first < steps.Length; first += lanes)
+        var key = secret.ToArray();
+        try
         {
-            var count = Math.Min(lanes, steps.Length - first);
-            for (var j = 0; j < count; j++)
+            var otp = new OtpNet.Totp(key, periodSeconds, Hotp.ToHashMode(algorithm), digits);
+            if (otp.VerifyTotp(at, new string(typed[..digits]), out var step, steps))
             {
-                BinaryPrimitives.WriteInt64BigEndian(messages.Slice(j * sizeof(long), sizeof(long)), steps[first + j]);
+                matchedTimeStep = step;
+                return true;
             }
 
-            LaneHmac.Compute(algorithm, keyState, messages, sizeof(long), count, hashes);
-            for (var j = 0; j < count; j++)
-            {
-                var value = Hotp.DynamicTruncation(hashes.Slice(j * hashBytes, hashBytes)) % power;
-                Hotp.WriteDigits(value, expected);
-                if (CryptographicOperations.FixedTimeEquals(expected, typed) && matched < 0)
-                {
-                    matched = steps[first + j];
-                }
-            }
+            return false;
         }
-
-        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(keyState));
-        CryptographicOperations.ZeroMemory(hashes);
-        CryptographicOperations.ZeroMemory(expected);
-        return matched;
-    }
-
-    private static long MatchOneShot(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> typed, ReadOnlySpan<long> steps, int digits, TotpAlgorithm algorithm)
-    {
-        Span<byte> expected = stackalloc byte[digits];
-        var power = Hotp.PowerOfTen(digits);
-        var matched = -1L;
-        foreach (var step in steps)
+        finally
         {
-            Hotp.WriteDigits(Hotp.TruncateOneShot(secret, step, algorithm) % power, expected);
-            if (CryptographicOperations.FixedTimeEquals(expected, typed) && matched < 0)
-            {
-                matched = step;
-            }
+            CryptographicOperations.ZeroMemory(key);
         }
-
-        CryptographicOperations.ZeroMemory(expected);
-        return matched;
     }
 
     /// <summary>
     /// Trims surrounding white space, drops inner ASCII spaces and copies the ASCII digits to <paramref name="destination"/>;
     /// <see langword="false"/> unless exactly <paramref name="digits"/> digits and nothing else remain.
     /// </summary>
-    internal static bool TryNormalize(ReadOnlySpan<char> code, int digits, Span<byte> destination)
+    internal static bool TryNormalize(ReadOnlySpan<char> code, int digits, Span<char> destination)
     {
         var count = 0;
         foreach (var c in code.Trim())
@@ -286,7 +225,7 @@ public static class Totp
                 return false;
             }
 
-            destination[count++] = (byte)c;
+            destination[count++] = c;
         }
 
         return count == digits;

@@ -1,4 +1,6 @@
+using Foundation.Auth.Tokens;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Foundation.Auth.Authorization;
 
@@ -20,10 +22,17 @@ public static class RolePolicies
     /// <summary>Anyone with a built-in role.</summary>
     public const string Viewer = "foundation:role:viewer";
 
-    /// <summary>Adds the four policies to <paramref name="options"/>.</summary>
+    /// <summary>
+    /// Platform operators only: signed-in users (not API keys) whose id is listed in <c>Foundation:Auth:PlatformOperators</c>
+    /// (<see cref="AuthOptions.PlatformOperators"/>). Role claims play no part, so no tenant owner or admin can grant it.
+    /// </summary>
+    public const string PlatformOperator = "foundation:platform-operator";
+
+    /// <summary>Adds the four role policies and <see cref="PlatformOperator"/> to <paramref name="options"/>.</summary>
     public static AuthorizationOptions AddFoundationRolePolicies(this AuthorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.AddPolicy(PlatformOperator, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformOperatorRequirement()));
         options.AddPolicy(Owner, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Owner)));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Admin)));
         options.AddPolicy(Member, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Member)));
@@ -46,6 +55,72 @@ public sealed class RoleAtLeastRequirement(string role) : AuthorizationHandler<R
         ArgumentNullException.ThrowIfNull(requirement);
         var held = context.User.FindAll(Tokens.AuthClaims.Role).Select(c => c.Value);
         if (Roles.Satisfies(held, requirement.Role))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Met when the caller is a platform operator: a signed-in user (not an API key) whose <c>sub</c> is listed in
+/// <see cref="AuthOptions.PlatformOperators"/>. <see cref="PlatformOperatorRequirementHandler"/> (registered by <c>AddFoundationAuth</c>) checks it;
+/// without the handler the requirement is never met.
+/// </summary>
+public sealed class PlatformOperatorRequirement : IAuthorizationRequirement
+{
+    /// <inheritdoc />
+    public override string ToString() => "A platform operator (Foundation:Auth:PlatformOperators).";
+}
+
+/// <summary>Checks <see cref="PlatformOperatorRequirement"/> against the current <see cref="AuthOptions.PlatformOperators"/>.</summary>
+public sealed class PlatformOperatorRequirementHandler : AuthorizationHandler<PlatformOperatorRequirement>
+{
+    private readonly IOptionsMonitor<AuthOptions> _options;
+
+    /// <summary>Creates the handler.</summary>
+    public PlatformOperatorRequirementHandler(IOptionsMonitor<AuthOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    /// <summary>Whether <paramref name="userId"/> is one of <paramref name="operators"/> (GUIDs compared as GUIDs, anything else ordinally).</summary>
+    public static bool IsListed(IEnumerable<string> operators, string? userId)
+    {
+        ArgumentNullException.ThrowIfNull(operators);
+        if (string.IsNullOrWhiteSpace(userId))
+        {
+            return false;
+        }
+
+        var isGuid = Guid.TryParse(userId, out var userGuid);
+        foreach (var listed in operators)
+        {
+            if (string.IsNullOrWhiteSpace(listed))
+            {
+                continue;
+            }
+
+            if (isGuid ? Guid.TryParse(listed, out var g) && g == userGuid : string.Equals(listed.Trim(), userId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc />
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PlatformOperatorRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requirement);
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true
+            && user.FindFirst(AuthClaims.ApiKeyId) is null
+            && IsListed(_options.CurrentValue.PlatformOperators, user.FindFirst(AuthClaims.Subject)?.Value))
         {
             context.Succeed(requirement);
         }

@@ -18,6 +18,13 @@ public static class Roles
     /// <summary>Read-only access.</summary>
     public const string Viewer = "viewer";
 
+    /// <summary>
+    /// Runs the deployment for every tenant (changes the global price catalog, for example). Not a tenant role and outside the hierarchy:
+    /// it is granted only by <see cref="AuthOptions.PlatformOperators"/> and checked by <see cref="Authorization.RolePolicies.PlatformOperator"/>,
+    /// never by a role claim, so no tenant owner can grant it. A tenant role of this name is refused at start (<see cref="AuthOptions.DefaultRoles"/>).
+    /// </summary>
+    public const string PlatformOperator = "platform-operator";
+
     /// <summary>The hierarchy, highest first.</summary>
     public static IReadOnlyList<string> Hierarchy { get; } = [Owner, Admin, Member, Viewer];
 

@@ -1,6 +1,7 @@
 using Foundation.Auth;
 using Foundation.Auth.Authorization;
 using Foundation.Auth.Internal;
+using Foundation.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,7 @@ public static class AuthServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        var options = services.AddOptions<AuthOptions>().BindStrictly(configuration.GetSection(AuthOptions.SectionName), "Totp");
         if (configure is not null)
         {
             options.Configure(configure);
@@ -51,6 +52,8 @@ public static class AuthServiceCollectionExtensions
         AuthRegistration.AddAccounts(services);
         services.AddAuthorizationCore(o => o.AddFoundationRolePolicies());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, SecondFactorRequirementHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, PlatformOperatorRequirementHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, PlatformOperatorOptionsValidator>());
         return new AuthBuilder(services);
     }
 }

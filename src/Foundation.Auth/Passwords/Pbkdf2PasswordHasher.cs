@@ -7,7 +7,8 @@ namespace Foundation.Auth.Passwords;
 
 /// <summary>
 /// Hashes passwords with PBKDF2-HMAC-SHA256 (600,000 iterations by default, OWASP's figure) in a self-describing,
-/// versioned format, and verifies that format, ASP.NET Core Identity V2/V3 hashes and bcrypt <c>$2a$/$2b$/$2y$</c> hashes.
+/// versioned format, and verifies that format, ASP.NET Core Identity V2/V3 hashes (through Identity's own
+/// <c>PasswordHasher&lt;TUser&gt;</c>) and bcrypt <c>$2a$/$2b$/$2y$</c> hashes (through BCrypt.Net-Next).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -75,7 +76,7 @@ public sealed class Pbkdf2PasswordHasher : IPasswordHasher
 
         if (storedHash.StartsWith("$2", StringComparison.Ordinal))
         {
-            return VerifyImported(password, p => Bcrypt.Verify(p, storedHash));
+            return VerifyImported(password, p => ImportedPasswordHashes.VerifyBcrypt(p, storedHash));
         }
 
         if (storedHash.StartsWith('$'))
@@ -83,7 +84,7 @@ public sealed class Pbkdf2PasswordHasher : IPasswordHasher
             return PasswordVerification.Failed;
         }
 
-        return VerifyImported(password, p => IdentityPasswordHashes.Verify(storedHash, p));
+        return VerifyImported(password, p => ImportedPasswordHashes.VerifyIdentity(storedHash, p));
     }
 
     /// <summary>Reads a hash in the current format: its iteration count, salt and hash; false when malformed.</summary>

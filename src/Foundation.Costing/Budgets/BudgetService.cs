@@ -1,4 +1,5 @@
 using System.Globalization;
+using Foundation.Auditing;
 using Foundation.Callers;
 using Foundation.Costing.Internal;
 using Foundation.Costing.Storage;
@@ -10,7 +11,8 @@ namespace Foundation.Costing.Budgets;
 /// <summary>
 /// Budgets of a tenant: create, change, delete, list with the current period's utilisation. Every method is scoped to one tenant (an admin
 /// sees and changes only their tenant's budgets); the HTTP layer passes the caller's tenant. Invalid input throws
-/// <see cref="CostingValidationException"/> naming the field; a duplicate name throws <see cref="BudgetConflictException"/>.
+/// <see cref="CostingValidationException"/> naming the field; a duplicate name throws <see cref="BudgetConflictException"/>. Every change is
+/// audited: <c>costing.budget.set</c> (created or changed, with the values before and after) and <c>costing.budget.removed</c>.
 /// </summary>
 public sealed class BudgetService
 {
@@ -23,16 +25,27 @@ public sealed class BudgetService
     private readonly CostingDbContext _db;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CostingOptions> _options;
+    private readonly IAuditEventWriter _audit;
+    private readonly ICurrentCaller _caller;
 
     /// <summary>Creates the service.</summary>
-    public BudgetService(CostingDbContext db, TimeProvider time, IOptionsMonitor<CostingOptions> options)
+    /// <param name="db">The Costing store.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="options">Costing's options.</param>
+    /// <param name="audit">Where budget changes are recorded.</param>
+    /// <param name="caller">Who is acting (the actor and request id of the audit events).</param>
+    public BudgetService(CostingDbContext db, TimeProvider time, IOptionsMonitor<CostingOptions> options, IAuditEventWriter audit, ICurrentCaller caller)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(caller);
         _db = db;
         _time = time;
         _options = options;
+        _audit = audit;
+        _caller = caller;
     }
 
     /// <summary>Creates a budget in <paramref name="tenantId"/>.</summary>
@@ -57,6 +70,7 @@ public sealed class BudgetService
             _db.ChangeTracker.Clear();
         }
 
+        await AuditAsync("costing.budget.set", entity, null, entity, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
@@ -70,6 +84,7 @@ public sealed class BudgetService
             return null;
         }
 
+        var before = Snapshot(entity);
         Apply(entity, definition, creating: false);
         entity.UpdatedAt = _time.GetUtcNow();
         await EnsureUniqueNameAsync(tenantId, entity.Name, id, cancellationToken).ConfigureAwait(false);
@@ -86,6 +101,7 @@ public sealed class BudgetService
             _db.ChangeTracker.Clear();
         }
 
+        await AuditAsync("costing.budget.set", entity, before, entity, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
@@ -93,7 +109,15 @@ public sealed class BudgetService
     public async Task<bool> DeleteAsync(string tenantId, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        return await _db.Budgets.Where(b => b.Id == id && b.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var before = await _db.Budgets.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id && b.TenantId == tenantId, cancellationToken).ConfigureAwait(false);
+        if (before is null
+            || await _db.Budgets.Where(b => b.Id == id && b.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+
+        await AuditAsync("costing.budget.removed", before, Snapshot(before), null, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>One budget with its current utilisation, or <see langword="null"/>.</summary>
@@ -274,6 +298,52 @@ public sealed class BudgetService
         {
             e.Enabled = d.Enabled ?? true;
         }
+    }
+
+    /// <summary>The audited fields of a budget, as text.</summary>
+    private static Dictionary<string, string?> Snapshot(BudgetEntity b) => new(StringComparer.Ordinal)
+    {
+        ["name"] = b.Name,
+        ["scope"] = b.ScopeKind.ToString().ToLowerInvariant(),
+        ["scopeValue"] = b.ScopeValue,
+        ["period"] = b.Period.ToString().ToLowerInvariant(),
+        ["rollingHours"] = b.RollingHours?.ToString(CultureInfo.InvariantCulture),
+        ["limitUsd"] = Money.FromNanos(b.LimitCostNanos)?.ToString(CultureInfo.InvariantCulture),
+        ["limitTokens"] = b.LimitTokens?.ToString(CultureInfo.InvariantCulture),
+        ["thresholds"] = b.Thresholds,
+        ["hardLimit"] = b.HardLimit ? "true" : "false",
+        ["enabled"] = b.Enabled ? "true" : "false",
+    };
+
+    private async Task AuditAsync(string action, BudgetEntity budget, Dictionary<string, string?>? before, BudgetEntity? after, CancellationToken cancellationToken)
+    {
+        var data = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (before is not null)
+        {
+            foreach (var (key, value) in before)
+            {
+                data["before." + key] = value;
+            }
+        }
+
+        if (after is not null)
+        {
+            foreach (var (key, value) in Snapshot(after))
+            {
+                data["after." + key] = value;
+            }
+        }
+
+        await _audit.WriteAsync(new AuditEvent(action, AuditOutcome.Success)
+        {
+            OccurredAt = _time.GetUtcNow(),
+            ActorUserId = _caller.UserId,
+            TenantId = string.IsNullOrEmpty(budget.TenantId) ? null : budget.TenantId,
+            TargetType = "budget",
+            TargetId = budget.Id.ToString(),
+            RequestId = _caller.RequestId,
+            Data = data,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EnsureUniqueNameAsync(string tenantId, string name, Guid? except, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Foundation.Auditing;
+using Foundation.Configuration;
 using Foundation.Costing;
 using Foundation.Costing.Analytics;
 using Foundation.Costing.Budgets;
@@ -32,7 +33,7 @@ public static class CostingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<CostingOptions>().Bind(configuration.GetSection(CostingOptions.SectionName));
+        var options = services.AddOptions<CostingOptions>().BindStrictly(configuration.GetSection(CostingOptions.SectionName));
         if (configure is not null)
         {
             options.Configure(configure);

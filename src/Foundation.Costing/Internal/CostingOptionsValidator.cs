@@ -19,6 +19,7 @@ internal sealed class CostingOptionsValidator : IValidateOptions<CostingOptions>
 
         Range(errors, "DefaultMaxOutputTokens", options.DefaultMaxOutputTokens, 1, 10_000_000);
         Range(errors, "PriceRefreshSeconds", options.PriceRefreshSeconds, 1, 86_400);
+        Range(errors, "MaxPriceOverridesPerTenant", options.MaxPriceOverridesPerTenant, 1, 100_000);
         Range(errors, "Ledger:Capacity", options.Ledger.Capacity, 1, 10_000_000);
         Range(errors, "Ledger:BatchSize", options.Ledger.BatchSize, 1, 10_000);
         Range(errors, "Ledger:MaxRetryDelaySeconds", options.Ledger.MaxRetryDelaySeconds, 1, 3_600);

@@ -129,6 +129,7 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdownDeadline = new();
     private int _draining;
+    private volatile bool _disposed;
 
     public UsageLedgerBackgroundService(UsageLedgerWriter writer, IServiceScopeFactory scopes, IOptions<CostingOptions> options, TimeProvider time,
         ILogger<UsageLedgerBackgroundService> logger)
@@ -142,6 +143,13 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host disposed before it was stopped (a test factory disposing a derived host twice) stops a disposed service:
+        // its drain already ended with the container, there is nothing left to do.
+        if (_disposed)
+        {
+            return;
+        }
+
         // Stop accepting, then let ExecuteAsync drain the channel; give up (counting drops) only after ShutdownFlushSeconds.
         _writer.Complete();
         _shutdownDeadline.CancelAfter(TimeSpan.FromSeconds(_options.Value.Ledger.ShutdownFlushSeconds));
@@ -154,6 +162,7 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
 
     public override void Dispose()
     {
+        _disposed = true;
         _shutdownDeadline.Dispose();
         base.Dispose();
     }

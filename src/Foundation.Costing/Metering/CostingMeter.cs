@@ -70,7 +70,7 @@ internal sealed partial class CostingMeter
         }
 
         var inputTokens = (call.PromptChars + 3) / 4;
-        var cost = _prices.TryGetPrice(call.Provider, call.Model, _time.GetUtcNow(), out var price)
+        var cost = _prices.TryGetPrice(call.TenantId, call.Provider, call.Model, _time.GetUtcNow(), out var price)
             ? CostCalculator.WorstCase(price, inputTokens, call.MaxOutputTokens)
             : 0m;
         var demand = new BudgetDemand(call.TenantId, call.UserId, call.TeamId, call.ApiKeyId, call.Roles, cost, inputTokens + call.MaxOutputTokens, call.RequestId);
@@ -99,7 +99,7 @@ internal sealed partial class CostingMeter
         var latency = _time.GetElapsedTime(call.Started);
         var now = _time.GetUtcNow();
         decimal? cost = null;
-        if (_prices.TryGetPrice(call.Provider, call.Model, now, out var price))
+        if (_prices.TryGetPrice(call.TenantId, call.Provider, call.Model, now, out var price))
         {
             cost = CostCalculator.Compute(price, usage);
         }

@@ -11,8 +11,14 @@ public enum PriceSource
     /// <summary>Configuration (<c>Foundation:Costing:Prices:{provider}:{model}</c>).</summary>
     Configuration = 1,
 
-    /// <summary>The <c>costing_prices</c> table, set through <see cref="PriceCatalogService"/>.</summary>
+    /// <summary>The <c>costing_prices</c> table's global rows, set by a platform operator through <see cref="PriceCatalogService.SetPriceAsync"/>.</summary>
     Database = 2,
+
+    /// <summary>
+    /// A tenant's own override (<c>costing_prices</c> rows with a <c>tenant_id</c>), set through <see cref="PriceCatalogService.SetTenantPriceAsync"/>.
+    /// It applies to that tenant's calls only and wins over every global layer there.
+    /// </summary>
+    Tenant = 3,
 }
 
 /// <summary>One price of one model at one provider, in effect from <see cref="EffectiveFrom"/> until the next entry's date.</summary>
@@ -22,7 +28,28 @@ public enum PriceSource
 /// <param name="Price">USD per one million tokens.</param>
 /// <param name="Source">Which layer it came from.</param>
 /// <param name="Note">Where the number comes from (for the shipped catalog) or who set it.</param>
-public sealed record PriceEntry(string Provider, string Model, DateTimeOffset EffectiveFrom, ModelPrice Price, PriceSource Source, string? Note = null);
+public sealed record PriceEntry(string Provider, string Model, DateTimeOffset EffectiveFrom, ModelPrice Price, PriceSource Source, string? Note = null)
+{
+    /// <summary>The tenant whose override this is (<see cref="PriceSource.Tenant"/>); <see langword="null"/> for a global entry.</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>Whether this is a tenant's override rather than a global price.</summary>
+    public bool IsOverride => TenantId is not null;
+}
+
+/// <summary>
+/// One row of the prices a tenant sees (<see cref="PriceCatalogService.ListForTenantAsync"/>): the tenant's overrides and the global entries,
+/// each marked with whether it is an override and whether it is the entry a call to exactly this provider and model is charged now.
+/// </summary>
+/// <param name="Provider">The provider, lower-case.</param>
+/// <param name="Model">The model id, lower-case.</param>
+/// <param name="EffectiveFrom">When the price took effect (UTC).</param>
+/// <param name="Price">USD per one million tokens.</param>
+/// <param name="Source">Which layer it came from (<see cref="PriceSource.Tenant"/> for the tenant's overrides).</param>
+/// <param name="Note">Where the number comes from, or who set it.</param>
+/// <param name="IsOverride">Whether this is the tenant's own override (it applies to this tenant only).</param>
+/// <param name="InEffect">Whether a call to exactly this provider and model is charged at this entry now.</param>
+public sealed record TenantPriceEntry(string Provider, string Model, DateTimeOffset EffectiveFrom, ModelPrice Price, PriceSource Source, string? Note, bool IsOverride, bool InEffect);
 
 /// <summary>A resolved price: the entry used and the model id that matched (after normalisation).</summary>
 /// <param name="Entry">The entry in effect.</param>

@@ -212,11 +212,17 @@ public sealed class ReservationEntity
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
-/// <summary>A price set by an administrator in <c>costing_prices</c> (overrides configuration and the shipped catalog).</summary>
+/// <summary>
+/// A price in <c>costing_prices</c>: a global row (<see cref="TenantId"/> <see langword="null"/>, set by a platform operator; overrides
+/// configuration and the shipped catalog for every tenant) or a tenant's override (applies to that tenant only).
+/// </summary>
 public sealed class PriceEntity
 {
     /// <summary>Id.</summary>
     public Guid Id { get; set; }
+
+    /// <summary>The tenant whose override this is (<c>""</c> is the default tenant); <see langword="null"/> for a global price.</summary>
+    public string? TenantId { get; set; }
 
     /// <summary>Provider (lower-case).</summary>
     public string Provider { get; set; } = "";

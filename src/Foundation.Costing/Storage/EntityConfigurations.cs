@@ -116,6 +116,7 @@ internal sealed class PriceEntityConfiguration : IEntityTypeConfiguration<PriceE
         b.ToTable("costing_prices");
         b.HasKey(e => e.Id).HasName("pk_costing_prices");
         b.Property(e => e.Id).HasColumnName("id").ValueGeneratedNever();
+        b.Property(e => e.TenantId).HasColumnName("tenant_id").HasMaxLength(L.TenantId);
         b.Property(e => e.Provider).HasColumnName("provider").HasMaxLength(L.Provider);
         b.Property(e => e.Model).HasColumnName("model").HasMaxLength(L.Model);
         b.Property(e => e.EffectiveFrom).HasColumnName("effective_from");
@@ -127,6 +128,20 @@ internal sealed class PriceEntityConfiguration : IEntityTypeConfiguration<PriceE
         b.Property(e => e.ReasoningPerMillion).HasColumnName("reasoning_per_million").HasPrecision(18, 9);
         b.Property(e => e.CreatedAt).HasColumnName("created_at");
         b.Property(e => e.CreatedBy).HasColumnName("created_by").HasMaxLength(L.Note);
-        b.HasIndex(e => new { e.Provider, e.Model, e.EffectiveFrom }).IsUnique().HasDatabaseName("ix_costing_prices_provider_model_effective_from");
+
+        // NULL is distinct from NULL in a unique index on both engines, so the global rows get an index of their own (filtered to them)
+        // and the tenants' overrides one that includes the tenant.
+        b.HasIndex(e => new { e.Provider, e.Model, e.EffectiveFrom }).IsUnique().HasFilter(PriceIndexes.GlobalFilter)
+            .HasDatabaseName("ix_costing_prices_provider_model_effective_from");
+        b.HasIndex(e => new { e.TenantId, e.Provider, e.Model, e.EffectiveFrom }).IsUnique().HasFilter(PriceIndexes.TenantFilter)
+            .HasDatabaseName("ix_costing_prices_tenant_id_provider_model_effective_from");
     }
+}
+
+/// <summary>The filters of the two unique price indexes, shared by the model and the migration (the same SQL on SQLite and PostgreSQL).</summary>
+internal static class PriceIndexes
+{
+    public const string GlobalFilter = "tenant_id IS NULL";
+
+    public const string TenantFilter = "tenant_id IS NOT NULL";
 }

@@ -21,8 +21,9 @@ public static class FoundationApplicationBuilderExtensions
     /// Adds Foundation's middleware, in this order: forwarded headers (only from trusted proxies), request
     /// correlation, security headers, the exception handler (RFC 9457 problems), status-code problems, HSTS
     /// and HTTPS redirection (outside Development), CORS, the rate limiter, authentication (the <c>Bearer</c> scheme
-    /// of Foundation.Auth), the "2FA required for roles" check (<c>Foundation:Auth:Totp:RequiredForRoles</c>) and
-    /// authorization. Call it before your own endpoints' middleware.
+    /// of Foundation.Auth), the "2FA required for roles" check (<c>Foundation:Auth:Totp:RequiredForRoles</c>),
+    /// authorization, and the JSON body guard (a JSON body that is malformed, or whose text is not valid UTF-8, is
+    /// refused with 400 before any endpoint reads it). Call it before your own endpoints' middleware.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddFoundation</c> was not called.</exception>
     public static IApplicationBuilder UseFoundation(this IApplicationBuilder app)
@@ -81,6 +82,9 @@ public static class FoundationApplicationBuilderExtensions
         // Before authorization: a caller who must enrol in 2FA first hears that, not a step-up or role refusal.
         app.UseMiddleware<SecondFactorEnrolmentMiddleware>();
         app.UseAuthorization();
+
+        // After authorization, so only callers the endpoint admits make the server read a body.
+        app.UseMiddleware<Foundation.Hosting.Errors.JsonBodyGuardMiddleware>();
         return app;
     }
 

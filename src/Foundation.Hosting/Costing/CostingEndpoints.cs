@@ -17,8 +17,9 @@ using Microsoft.AspNetCore.Routing;
 namespace Foundation.Hosting.Costing;
 
 /// <summary>
-/// Foundation.Costing over HTTP: analytics, CSV export and prices under <c>/api/v1/costs</c> and budgets under <c>/api/v1/budgets</c>
-/// (admins of the caller's tenant), and <c>/api/v1/usage/me</c> (any signed-in caller). The tenant always comes from the caller.
+/// Foundation.Costing over HTTP: analytics, CSV export and the tenant's prices under <c>/api/v1/costs</c> and budgets under <c>/api/v1/budgets</c>
+/// (admins of the caller's tenant), the global price catalog under <c>/api/v1/costs/prices/global</c> (platform operators only) and
+/// <c>/api/v1/usage/me</c> (any signed-in caller). The tenant always comes from the caller.
 /// </summary>
 internal static class CostingEndpoints
 {
@@ -74,16 +75,65 @@ internal static class CostingEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem();
 
-        costs.MapGet("/prices", async (PriceCatalogService prices, string? provider, string? model, CancellationToken ct) =>
-            Results.Ok(await prices.ListAsync(provider, model, ct).ConfigureAwait(false)))
-            .WithSummary("The prices in effect (shipped catalog, configuration, database), USD per one million tokens.")
-            .Produces<IReadOnlyList<PriceEntry>>();
+        costs.MapGet("/prices", async (HttpRequest request, ClaimsPrincipal user, PriceCatalogService prices, CancellationToken ct) =>
+            Results.Ok(await prices.ListForTenantAsync(Tenant(user), Text(request, "provider"), Text(request, "model"), ct).ConfigureAwait(false)))
+            .WithSummary("The prices your tenant is charged, USD per one million tokens: your tenant's overrides (isOverride) and the global prices " +
+                "(shipped catalog, configuration, platform operators); inEffect marks the entry a call to exactly that provider and model is charged now.")
+            .Produces<IReadOnlyList<TenantPriceEntry>>();
 
         costs.MapPut("/prices", async (PriceChange body, ClaimsPrincipal user, PriceCatalogService prices, CancellationToken ct) =>
-            Results.Ok(await prices.SetPriceAsync(body, CallerClaims.UserId(user), ct).ConfigureAwait(false)))
-            .WithSummary("Sets a price in the database (wins over configuration and the catalog) from effectiveFrom (default now).")
+            Results.Ok(await prices.SetTenantPriceAsync(Tenant(user), body, ct).ConfigureAwait(false)))
+            .WithSummary("Sets your tenant's own price of a model the catalog prices, from effectiveFrom (default now). It applies to your tenant only; " +
+                "the global catalog is changed by platform operators (PUT /api/v1/costs/prices/global).")
             .Produces<PriceEntry>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        costs.MapDelete("/prices", async (HttpRequest request, ClaimsPrincipal user, PriceCatalogService prices, CancellationToken ct) =>
+        {
+            var removal = await PriceRemoval.ReadAsync(request, ct).ConfigureAwait(false);
+            var removed = await prices.RemoveTenantPriceAsync(Tenant(user), removal.Provider!, removal.Model!, removal.EffectiveFrom, ct).ConfigureAwait(false);
+            return removed > 0 ? Results.NoContent() : NoPrice(removal, "Your tenant has no price override");
+        })
+            .WithSummary("Removes your tenant's override of a model ({provider, model, effectiveFrom?} in the body or the query; every date when " +
+                "effectiveFrom is left out): your tenant is charged the global price again.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // The global catalog: platform operators only (Foundation:Auth:PlatformOperators), whatever their role in their own tenant.
+        var global = endpoints.MapGroup("/api/v1/costs/prices/global")
+            .WithTags("Costs")
+            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api))
+            .AddEndpointFilter<CostingProblemFilter>()
+            .RequireAuthorization(RolePolicies.PlatformOperator);
+
+        global.MapGet("/", async (HttpRequest request, PriceCatalogService prices, CancellationToken ct) =>
+            Results.Ok(await prices.ListAsync(Text(request, "provider"), Text(request, "model"), ct).ConfigureAwait(false)))
+            .WithSummary("The global prices every tenant without an override is charged (database, configuration, shipped catalog). Platform operators only.")
+            .Produces<IReadOnlyList<PriceEntry>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        global.MapPut("/", async (PriceChange body, ClaimsPrincipal user, PriceCatalogService prices, CancellationToken ct) =>
+            Results.Ok(await prices.SetPriceAsync(body, CallerClaims.UserId(user), ct).ConfigureAwait(false)))
+            .WithSummary("Sets a global price (wins over configuration and the catalog for every tenant without an override) from effectiveFrom " +
+                "(default now). Platform operators only.")
+            .Produces<PriceEntry>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        global.MapDelete("/", async (HttpRequest request, PriceCatalogService prices, CancellationToken ct) =>
+        {
+            var removal = await PriceRemoval.ReadAsync(request, ct).ConfigureAwait(false);
+            var removed = await prices.RemoveGlobalPriceAsync(removal.Provider!, removal.Model!, removal.EffectiveFrom, ct).ConfigureAwait(false);
+            return removed > 0 ? Results.NoContent() : NoPrice(removal, "There is no global database price");
+        })
+            .WithSummary("Removes global database prices of a model ({provider, model, effectiveFrom?} in the body or the query); configuration and " +
+                "the shipped catalog apply again. Platform operators only.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         endpoints.MapGet("/api/v1/usage/me", async (HttpRequest request, ICurrentCaller caller, CostAnalyticsService analytics, BudgetService budgets, CancellationToken ct) =>
         {
@@ -194,8 +244,67 @@ internal static class CostingEndpoints
             : throw new CostingValidationException(name, $"{name} '{value}' must be a whole number from 1 to 1000.");
     }
 
+    private static IResult NoPrice(PriceRemoval removal, string what) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+            detail: $"{what} of model '{removal.Model}' at provider '{removal.Provider}'{(removal.EffectiveFrom is { } f ? string.Create(CultureInfo.InvariantCulture, $" from {f:O}") : "")}.");
+
     private static IResult NotFound(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No budget {id} in your tenant.");
+}
+
+/// <summary>
+/// Which price to remove (<c>DELETE /api/v1/costs/prices</c> and <c>/global</c>): <c>{provider, model, effectiveFrom?}</c> as a JSON body
+/// or as query parameters (the body wins field by field).
+/// </summary>
+/// <param name="Provider">Provider, for example <c>openai</c>.</param>
+/// <param name="Model">Model id, for example <c>gpt-4o-mini</c>.</param>
+/// <param name="EffectiveFrom">The date of the one price to remove; every date when left out.</param>
+internal sealed record PriceRemoval(string? Provider, string? Model, DateTimeOffset? EffectiveFrom)
+{
+    public static async Task<PriceRemoval> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        PriceRemoval? body = null;
+        if (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
+        {
+            if (!request.HasJsonContentType())
+            {
+                throw new CostingValidationException("body", "The body must be JSON (Content-Type: application/json): {\"provider\": ..., \"model\": ..., \"effectiveFrom\": ...}.");
+            }
+
+            try
+            {
+                body = await request.ReadFromJsonAsync<PriceRemoval>(cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new CostingValidationException(ex.Path is { Length: > 2 } path ? path[2..] : "body", $"The body is not valid JSON at '{ex.Path ?? "$"}': {{\"provider\": ..., \"model\": ..., \"effectiveFrom\": ...}}.");
+            }
+        }
+
+        var provider = body?.Provider ?? Query(request, "provider");
+        var model = body?.Model ?? Query(request, "model");
+        var from = body?.EffectiveFrom ?? QueryDate(request, "effectiveFrom");
+        if (string.IsNullOrWhiteSpace(provider))
+        {
+            throw new CostingValidationException("provider", "provider is required (in the JSON body or the query) to name the price to remove.");
+        }
+
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw new CostingValidationException("model", "model is required (in the JSON body or the query) to name the price to remove.");
+        }
+
+        return new PriceRemoval(provider, model, from);
+    }
+
+    private static string? Query(HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } v ? v : null;
+
+    private static DateTimeOffset? QueryDate(HttpRequest request, string name) =>
+        Query(request, name) is not { } value
+            ? null
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+                ? parsed
+                : throw new CostingValidationException(name, $"{name} '{value}' is not a date; use ISO 8601, for example 2026-11-01T00:00:00Z.");
 }
 
 /// <summary>The answer of <c>GET /api/v1/usage/me</c>.</summary>
@@ -234,6 +343,10 @@ internal sealed class CostingProblemFilter : IEndpointFilter
         catch (BudgetConflictException ex) when (!context.HttpContext.Response.HasStarted)
         {
             return Results.Problem(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = ex.Message });
+        }
+        catch (PriceOverrideLimitException ex) when (!context.HttpContext.Response.HasStarted)
+        {
+            return Results.Problem(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Too many price overrides", Detail = ex.Message });
         }
     }
 }

@@ -1,5 +1,6 @@
 using Foundation.Auth.Storage;
 using Foundation.Auth.Totp.Storage;
+using Foundation.Hosting.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,12 @@ internal static class FoundationDatabase
     public static void Configure(IServiceProvider services, DbContextOptionsBuilder options)
     {
         var database = services.GetRequiredService<IOptions<FoundationOptions>>().Value.Database;
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            // Before SQLite can create the file world-readable: created 0600 here, its -wal and -shm follow its mode.
+            services.GetRequiredService<SqliteDatabaseFile>().Prepare(database.ConnectionString);
+        }
+
         _ = database.Provider switch
         {
             DatabaseProvider.PostgreSql => options.UseNpgsql(database.ConnectionString),

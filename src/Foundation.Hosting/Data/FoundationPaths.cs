@@ -1,3 +1,4 @@
+using Foundation.Hosting.Data;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +6,7 @@ namespace Foundation.Hosting;
 
 /// <summary>
 /// Where Foundation keeps local state: <see cref="FoundationOptions.DataDirectory"/> resolved against the
-/// content root and created on first use.
+/// content root and created on first use, readable by its owner only (mode 0700 on Linux and macOS).
 /// </summary>
 public sealed class FoundationPaths
 {
@@ -15,13 +16,13 @@ public sealed class FoundationPaths
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         DataDirectory = Resolve(options.Value.DataDirectory, environment.ContentRootPath);
-        Directory.CreateDirectory(DataDirectory);
+        PrivateFiles.CreateDirectory(DataDirectory);
         KeysDirectory = options.Value.DataProtection.KeysDirectory is { Length: > 0 } keys
             ? Resolve(keys, environment.ContentRootPath)
             : Path.Combine(DataDirectory, "keys");
     }
 
-    /// <summary>The absolute path of the data directory (exists).</summary>
+    /// <summary>The absolute path of the data directory (exists; created with mode 0700 when it did not).</summary>
     public string DataDirectory { get; }
 
     /// <summary>The default SQLite database file.</summary>

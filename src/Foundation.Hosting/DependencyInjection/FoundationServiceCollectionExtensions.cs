@@ -1,8 +1,10 @@
 using System.Net;
 using Foundation.Callers;
+using Foundation.Configuration;
 using Foundation.Hosting;
 using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Callers;
+using Foundation.Hosting.Data;
 using Foundation.Hosting.Errors;
 using Foundation.Hosting.Health;
 using Foundation.Hosting.Internal;
@@ -19,6 +21,8 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.RateLimiting;
@@ -34,6 +38,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers Foundation in an ASP.NET Core host.</summary>
 public static class FoundationServiceCollectionExtensions
 {
+    /// <summary>
+    /// Children of <c>Foundation</c> bound by the packages' own options (each checks its keys strictly), so the root
+    /// options leave them alone: <c>Hosting</c> (<see cref="HostingOptions"/>), <c>Auth</c> (with <c>Auth:Totp</c>),
+    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>) and <c>Costing</c>. Any other key under
+    /// <c>Foundation</c> that <see cref="FoundationOptions"/> does not read fails the start.
+    /// </summary>
+    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing"];
+
     /// <summary>
     /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
     /// layer: security headers, request correlation, rate limits, problem details, health checks, the
@@ -62,7 +74,7 @@ public static class FoundationServiceCollectionExtensions
         var foundationSection = configuration.GetSection(FoundationOptions.SectionName);
         var hostingSection = configuration.GetSection(HostingOptions.SectionName);
 
-        var foundationOptions = services.AddOptions<FoundationOptions>().Bind(foundationSection);
+        var foundationOptions = services.AddOptions<FoundationOptions>().BindStrictly(foundationSection, OwnedByPackages);
         if (configure is not null)
         {
             foundationOptions.Configure(configure);
@@ -71,9 +83,10 @@ public static class FoundationServiceCollectionExtensions
         foundationOptions.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<FoundationOptions>, FoundationOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FoundationOptions>, FoundationOptionsValidator>());
-        services.AddOptions<HostingOptions>().Bind(hostingSection).ValidateOnStart();
+        services.AddOptions<HostingOptions>().BindStrictly(hostingSection, "Metrics").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>());
         services.TryAddSingleton<FoundationPaths>();
+        services.TryAddSingleton<SqliteDatabaseFile>();
 
         // The caller's identity, then the defaults of the contracts (TryAdd: the HTTP caller wins over the anonymous one).
         services.AddHttpContextAccessor();
@@ -136,6 +149,7 @@ public static class FoundationServiceCollectionExtensions
 
     private static void AddErrors(IServiceCollection services)
     {
+        AddOpenAIProblemDetailsWriter(services);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<FoundationExceptionHandler>();
 
@@ -144,6 +158,30 @@ public static class FoundationServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(o =>
             o.SuppressDiagnosticsCallback = context => context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException);
+    }
+
+    /// <summary>
+    /// The OpenAI-shape writer must come before every other problem-details writer (the service asks them in
+    /// registration order), also when the host called <c>AddProblemDetails</c> before <c>AddFoundation</c>.
+    /// </summary>
+    private static void AddOpenAIProblemDetailsWriter(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IProblemDetailsWriter) && d.ImplementationType == typeof(OpenAIProblemDetailsWriter)))
+        {
+            return;
+        }
+
+        var descriptor = ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIProblemDetailsWriter>();
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(IProblemDetailsWriter))
+            {
+                services.Insert(i, descriptor);
+                return;
+            }
+        }
+
+        services.Add(descriptor);
     }
 
     /// <summary>
@@ -235,15 +273,26 @@ public static class FoundationServiceCollectionExtensions
         services.AddDataProtection();
         services.AddOptions<DataProtectionOptions>()
             .Configure<IOptions<FoundationOptions>>((dp, foundation) => dp.ApplicationDiscriminator = foundation.Value.DataProtection.ApplicationName);
+        services.TryAddSingleton<KeyRingCertificate>();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<FoundationPaths, ILoggerFactory>((keys, paths, loggers) =>
+            .Configure<FoundationPaths, ILoggerFactory, KeyRingCertificate>((keys, paths, loggers, certificate) =>
             {
+                // A host's own repository or encryptor (configured before this runs) wins.
                 if (keys.XmlRepository is null)
                 {
-                    Directory.CreateDirectory(paths.KeysDirectory);
+                    PrivateFiles.CreateDirectory(paths.KeysDirectory);
                     keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.KeysDirectory), loggers);
                 }
+
+                if (keys.XmlEncryptor is null && certificate.Certificate is { } encryptWith)
+                {
+                    keys.XmlEncryptor = new CertificateXmlEncryptor(encryptWith, loggers);
+                }
             });
+
+        // Decrypting needs the certificate too; given here, no certificate store has to hold it.
+        KeyRingCertificate.AddKeyDecryption(services);
+        services.AddHostedService<KeyRingReport>();
         services.TryAddSingleton<ISecretProtector, DataProtectionSecretProtector>();
     }
 
@@ -269,14 +318,14 @@ public static class FoundationServiceCollectionExtensions
         // WebApplicationFactory's settings) must count here as it does for every other Foundation option.
         services.Configure<ConsoleLoggerOptions>(o =>
         {
-            if (hostingSection.GetValue<bool>("Logging:Json"))
+            if (JsonLogs(hostingSection))
             {
                 o.FormatterName = ConsoleFormatterNames.Json;
             }
         });
         services.Configure<JsonConsoleFormatterOptions>(o =>
         {
-            if (hostingSection.GetValue<bool>("Logging:Json"))
+            if (JsonLogs(hostingSection))
             {
                 o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
@@ -284,6 +333,13 @@ public static class FoundationServiceCollectionExtensions
             }
         });
     }
+
+    /// <summary>
+    /// <c>Foundation:Hosting:Logging:Json</c>, read without throwing: the logger is built before options are validated,
+    /// and a malformed value must fail the start with the options' message naming the key.
+    /// </summary>
+    private static bool JsonLogs(IConfiguration hostingSection) =>
+        bool.TryParse(hostingSection["Logging:Json"], out var json) && json;
 
     /// <summary>Marks that AddFoundation ran, so UseFoundation can say so when it did not.</summary>
     internal sealed class FoundationMarker;

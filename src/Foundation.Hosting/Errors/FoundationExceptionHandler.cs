@@ -11,9 +11,11 @@ using Microsoft.Extensions.Options;
 namespace Foundation.Hosting.Errors;
 
 /// <summary>
-/// Turns an unhandled exception into an RFC 9457 problem: a malformed request (<see cref="BadHttpRequestException"/>)
-/// keeps its 4xx status and says what was wrong; anything else is a 500 that names the request id and, only in
-/// Development (or when configured), the exception.
+/// Turns an unhandled exception into an RFC 9457 problem: a malformed request (<see cref="BadHttpRequestException"/>,
+/// among them a JSON body the <see cref="JsonBodyGuardMiddleware"/> refused) keeps its 4xx status, says what was wrong
+/// (<c>jsonPath</c> and <c>code</c>: <c>invalid_json</c> or <c>invalid_encoding</c>) and is logged at Debug only;
+/// anything else is a 500 that names the request id and, only in Development (or when configured), the exception. On the OpenAI-compatible routes the
+/// <see cref="OpenAIProblemDetailsWriter"/> writes the same problem in OpenAI's error shape.
 /// </summary>
 internal sealed partial class FoundationExceptionHandler(
     IProblemDetailsService problemDetails,
@@ -26,6 +28,8 @@ internal sealed partial class FoundationExceptionHandler(
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
+            // The caller's mistake, not the server's: one Debug line, no error log (diagnostics are suppressed for it).
+            LogRejected(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? string.Empty, bad.StatusCode, bad.Message);
             httpContext.Response.StatusCode = bad.StatusCode;
             problem = new ProblemDetails
             {
@@ -33,13 +37,24 @@ internal sealed partial class FoundationExceptionHandler(
                 Title = "The request is malformed",
                 Detail = bad.Message,
             };
-            if (bad.InnerException is JsonException json)
+            if (bad.InnerException is InvalidJsonBodyException body)
+            {
+                // Found by the JSON body guard before any handler ran: the message names the path already.
+                problem.Title = string.Equals(body.Code, InvalidJsonBodyException.InvalidEncoding, StringComparison.Ordinal)
+                    ? "The request body is not valid UTF-8 text"
+                    : "The request body is not valid JSON";
+                problem.Detail = body.Message;
+                problem.Extensions["jsonPath"] = body.Path ?? "$";
+                problem.Extensions["code"] = body.Code;
+            }
+            else if (bad.InnerException is JsonException json)
             {
                 // The JSON path and position say where the body is wrong; the serializer's message adds nothing safe.
                 problem.Detail = string.Create(
                     CultureInfo.InvariantCulture,
                     $"{bad.Message} The JSON is invalid at '{json.Path ?? "$"}' (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).");
                 problem.Extensions["jsonPath"] = json.Path ?? "$";
+                problem.Extensions["code"] = InvalidJsonBodyException.InvalidJson;
             }
         }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
@@ -76,6 +91,9 @@ internal sealed partial class FoundationExceptionHandler(
             Exception = exception,
         }).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Refused a malformed request {Method} {Path} with {StatusCode}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string method, string path, int statusCode, string reason);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Foundation.Hosting.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public static class HealthTags
 }
 
 /// <summary>The database answers <c>SELECT 1</c> within the timeout.</summary>
-internal sealed class DatabaseHealthCheck(IOptions<FoundationOptions> foundation, IOptions<HostingOptions> hosting) : IHealthCheck
+internal sealed class DatabaseHealthCheck(IOptions<FoundationOptions> foundation, IOptions<HostingOptions> hosting, SqliteDatabaseFile sqliteFile) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -28,6 +29,11 @@ internal sealed class DatabaseHealthCheck(IOptions<FoundationOptions> foundation
         var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["provider"] = database.Provider.ToString() };
         try
         {
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                sqliteFile.Prepare(database.ConnectionString);
+            }
+
             var connection = CreateConnection(database);
             await using var connectionScope = connection.ConfigureAwait(false);
             await connection.OpenAsync(timeout.Token).ConfigureAwait(false);

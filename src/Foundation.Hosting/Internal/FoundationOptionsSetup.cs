@@ -19,7 +19,7 @@ internal sealed class FoundationOptionsSetup(IHostEnvironment environment) : IPo
 }
 
 /// <summary>Checks <c>Foundation</c> at start; each failure names its configuration key.</summary>
-internal sealed class FoundationOptionsValidator : IValidateOptions<FoundationOptions>
+internal sealed class FoundationOptionsValidator(IHostEnvironment environment) : IValidateOptions<FoundationOptions>
 {
     public ValidateOptionsResult Validate(string? name, FoundationOptions options)
     {
@@ -49,6 +49,11 @@ internal sealed class FoundationOptionsValidator : IValidateOptions<FoundationOp
         if (string.IsNullOrWhiteSpace(options.DataProtection.ApplicationName))
         {
             failures.Add("Foundation:DataProtection:ApplicationName is empty; every instance of one app must share one name.");
+        }
+
+        if (Security.KeyRingCertificate.Problem(options.DataProtection.Certificate, environment.ContentRootPath) is { } certificate)
+        {
+            failures.Add(certificate);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

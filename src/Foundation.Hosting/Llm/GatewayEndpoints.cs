@@ -17,7 +17,8 @@ namespace Foundation.Hosting.Llm;
 /// <summary>
 /// The OpenAI-compatible gateway: <c>POST /v1/chat/completions</c> (plain and <c>stream: true</c>) and <c>GET /v1/models</c>,
 /// authenticated with Foundation API keys (<c>Authorization: Bearer fnd_...</c>, as the OpenAI SDKs send them) or access
-/// tokens, answering errors in OpenAI's shape. The request goes to the <see cref="IChatClient"/> of the container (the router).
+/// tokens, answering errors in OpenAI's shape (also those raised outside the handlers: a body the JSON guard refused, the rate
+/// limiter's 429, an unknown /v1 route; see <see cref="Errors.OpenAIProblemDetailsWriter"/>). The request goes to the <see cref="IChatClient"/> of the container (the router).
 /// </summary>
 internal static partial class GatewayEndpoints
 {
@@ -34,7 +35,8 @@ internal static partial class GatewayEndpoints
     {
         var v1 = endpoints.MapGroup("/v1")
             .WithTags("LLM gateway (OpenAI-compatible)")
-            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
+            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm))
+            .WithMetadata(Errors.OpenAIErrorShapeMetadata.Instance);
 
         v1.MapPost("/chat/completions", ChatCompletionsAsync)
             .WithSummary("OpenAI Chat Completions over the router: send an alias (chat) or a provider model; stream: true answers server-sent chunks.")

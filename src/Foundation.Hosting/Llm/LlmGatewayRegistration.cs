@@ -1,4 +1,5 @@
 using System.Globalization;
+using Foundation.Configuration;
 using Foundation.Llm.Routing;
 using Foundation.Llm.Routing.Demo;
 using Foundation.Llm.Routing.Routing;
@@ -36,7 +37,7 @@ internal static class LlmGatewayRegistration
     public static void AddFoundationLlmGateway(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IPostConfigureOptions<LlmRoutingOptions>>(new LlmEnvironmentProviders(configuration));
-        services.AddOptions<LlmDemoSettings>().Bind(configuration.GetSection(LlmDemoSettings.SectionName))
+        services.AddOptions<LlmDemoSettings>().BindStrictly(configuration.GetSection(LlmDemoSettings.SectionName))
             .Validate(s => s.WordDelayMilliseconds is >= 0 and <= 1000, $"{LlmDemoSettings.SectionName}:WordDelayMilliseconds must be 0 to 1000.")
             .ValidateOnStart();
 
@@ -59,7 +60,10 @@ internal static class LlmGatewayRegistration
     /// </summary>
     public static DemoChatClient CreateDemoClient(IConfiguration configuration)
     {
-        var ms = configuration.GetValue<int?>(LlmDemoSettings.SectionName + ":WordDelayMilliseconds") ?? 15;
+        // Not GetValue<int>: a malformed value must fail at start with the options' message (naming the key), not here.
+        var ms = int.TryParse(configuration[LlmDemoSettings.SectionName + ":WordDelayMilliseconds"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : 15;
         return new DemoChatClient(new DemoChatClientOptions { WordDelay = TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, 1000)) });
     }
 

@@ -251,7 +251,7 @@ internal sealed class OpenAIChatRequest
         {
             var at = string.Create(CultureInfo.InvariantCulture, $"tools[{i++}]");
             if (tool.ValueKind != JsonValueKind.Object
-                || !tool.TryGetProperty("type", out var type) || !type.ValueEquals("function"))
+                || !tool.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("function"))
             {
                 throw Invalid(at + ".type", "must be 'function'");
             }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Foundation.Configuration;
 using Foundation.Hosting.Metrics.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,7 @@ internal static class MetricsRegistration
         ArgumentNullException.ThrowIfNull(hostingSection);
 
         var section = hostingSection.GetSection("Metrics");
-        services.AddOptions<MetricsOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindStrictly(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>>(new MetricsOptionsValidator(section.Path)));
         services.TryAddSingleton(sp => new PrometheusMetricsCollector(
             sp.GetRequiredService<IOptions<MetricsOptions>>().Value,

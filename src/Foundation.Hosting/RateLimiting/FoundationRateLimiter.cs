@@ -100,6 +100,7 @@ internal static class FoundationRateLimiter
         problem.Extensions["limit"] = rule.PermitLimit;
         problem.Extensions["windowSeconds"] = rule.WindowSeconds;
         problem.Extensions["group"] = group;
+        problem.Extensions["code"] = "rate_limit_exceeded";
 
         var writer = context.RequestServices.GetService<IProblemDetailsService>();
         if (writer is null || !await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).ConfigureAwait(false))

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Foundation.Callers;
+using Foundation.Configuration;
 using Foundation.Llm.Routing;
 using Foundation.Llm.Routing.Credentials;
 using Foundation.Llm.Routing.Diagnostics;
@@ -17,6 +18,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LlmRoutingServiceCollectionExtensions
 {
     /// <summary>
+    /// Children of <c>Foundation:Llm</c> that other options bind and check: <c>ProviderKeys</c>
+    /// (<c>AddFoundationLlmProviderKeys</c>) and <c>Demo</c> (Foundation.Hosting's demo deployment).
+    /// </summary>
+    private static readonly string[] OwnedElsewhere = ["ProviderKeys", "Demo"];
+
+    /// <summary>
     /// Registers the router (<see cref="LlmRouter"/>, also as <see cref="IChatClient"/> and <see cref="ILlmModelCatalog"/>) with
     /// providers, aliases, resilience and policies from <c>Foundation:Llm</c>, validated at start. Provider clients use
     /// <see cref="IHttpClientFactory"/> named clients <c>Foundation.Llm.{provider}</c>; a caller's own credential with its own base URL
@@ -30,7 +37,7 @@ public static class LlmRoutingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<LlmRoutingOptions>().Bind(configuration.GetSection(LlmRoutingOptions.SectionName));
+        var options = services.AddOptions<LlmRoutingOptions>().BindStrictly(configuration.GetSection(LlmRoutingOptions.SectionName), OwnedElsewhere);
         if (configure is not null)
         {
             options.Configure(configure);

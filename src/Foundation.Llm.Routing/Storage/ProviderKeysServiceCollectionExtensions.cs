@@ -1,3 +1,4 @@
+using Foundation.Configuration;
 using Foundation.Llm.Routing.Credentials;
 using Foundation.Llm.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,7 @@ public static class LlmProviderKeysServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<ProviderKeyOptions>().Bind(configuration.GetSection(ProviderKeyOptions.SectionName));
+        var options = services.AddOptions<ProviderKeyOptions>().BindStrictly(configuration.GetSection(ProviderKeyOptions.SectionName));
         if (configure is not null)
         {
             options.Configure(configure);

@@ -23,7 +23,7 @@ public abstract class AccountServiceTests<TDatabase> : IClassFixture<TDatabase>,
     // One key ring per database, as in production: the signing keys stored by one test stay readable in the next.
     private static readonly TestSecretProtector Protector = new();
     private readonly TDatabase _database;
-    private readonly TestTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly RecordingAuditEventWriter _audit = new();
     private readonly FakeSecondFactor _secondFactor = new();
     private CountingHasher _hasher = null!;

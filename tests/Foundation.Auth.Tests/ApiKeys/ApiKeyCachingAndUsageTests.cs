@@ -24,7 +24,7 @@ public abstract class ApiKeyCachingAndUsageTests<TDatabase> : IClassFixture<TDat
     where TDatabase : TestDatabase, new()
 {
     private readonly TDatabase _database;
-    private readonly TestTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly CommandCounter _commands = new();
     private readonly CommandCounter _otherCommands = new();
     private ServiceProvider _services = null!;
@@ -34,7 +34,7 @@ public abstract class ApiKeyCachingAndUsageTests<TDatabase> : IClassFixture<TDat
 
     protected TDatabase Database => _database;
 
-    protected TestTimeProvider Time => _time;
+    protected FakeTimeProvider Time => _time;
 
     public Task InitializeAsync()
     {

@@ -14,7 +14,7 @@ public abstract class ApiKeyServiceTests<TDatabase> : IClassFixture<TDatabase>, 
     where TDatabase : TestDatabase, new()
 {
     private readonly TDatabase _database;
-    private readonly TestTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly RecordingAuditEventWriter _audit = new();
     private ServiceProvider _services = null!;
 

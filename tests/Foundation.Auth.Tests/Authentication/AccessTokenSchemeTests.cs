@@ -131,7 +131,6 @@ public sealed class AccessTokenSchemeTests
             using var refused = await host.Client.SendAsync(Get("/claims", "Bearer " + revoked.Token));
             (await ProblemAsync(refused)).GetProperty("reason").GetString().ShouldBe("session_rejected");
 
-            host.Time.Advance(TimeSpan.FromMinutes(-30));
             var (old, _) = await host.IssueAsync();
             host.Time.Advance(TimeSpan.FromMinutes(30));
             using var expired = await host.Client.SendAsync(Get("/claims", "Bearer " + old.Token));
@@ -217,7 +216,7 @@ public sealed class AccessTokenSchemeTests
     [Fact]
     public async Task An_HS256_token_signed_with_the_public_key_of_the_RS256_key_is_refused()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new InMemorySigningKeyStore(time);
         var protector = new TestSecretProtector();
         var host = await StartAsync(services => Share(services, store, protector), "RS256", time);
@@ -252,7 +251,7 @@ public sealed class AccessTokenSchemeTests
     [InlineData("sst", "invalid_claims", "The token has no security stamp (sst).")]
     public async Task The_JwtBearer_handler_s_refusals_keep_the_suite_s_reasons(string change, string reason, string detail)
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new InMemorySigningKeyStore(time);
         var protector = new TestSecretProtector();
         var host = await StartAsync(services => Share(services, store, protector), time: time);
@@ -298,7 +297,7 @@ public sealed class AccessTokenSchemeTests
     [Fact]
     public async Task A_token_signed_by_a_key_made_on_another_instance_is_accepted_once_the_ring_refreshes()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new InMemorySigningKeyStore(time);
         var protector = new TestSecretProtector();
         var host = await StartAsync(services => Share(services, store, protector), time: time);

@@ -41,7 +41,7 @@ public sealed class BearerTestHost : IAsyncLifetime
         _withProblemDetails = withProblemDetails;
         _configureServices = configureServices;
         _algorithm = algorithm;
-        Time = time ?? new FakeTimeProvider();
+        Time = time ?? TestClock.CreateForTokens();
     }
 
     public FakeTimeProvider Time { get; }

@@ -56,9 +56,9 @@ public sealed class SecondFactorRequirementTests
     public async Task The_clock_is_read_to_the_second_like_the_claim()
     {
         // Verified at 11:50:00.900 is stored as 11:50:00; at 12:00:00.500 that is still "10 minutes ago".
-        _time.Set(Now.AddMilliseconds(500));
+        _time.SetUtcNow(Now.AddMilliseconds(500));
         (await MeetsAsync(User(Now.AddMinutes(-10).AddMilliseconds(900)), TimeSpan.FromMinutes(10))).ShouldBeTrue();
-        _time.Set(Now.AddSeconds(1));
+        _time.SetUtcNow(Now.AddSeconds(1));
         (await MeetsAsync(User(Now.AddMinutes(-10).AddMilliseconds(900)), TimeSpan.FromMinutes(10))).ShouldBeFalse();
     }
 

@@ -47,7 +47,7 @@ public abstract class TestDatabase : IAsyncLifetime
     /// <param name="configure">Changes to the options.</param>
     /// <param name="configureDb">Added to the DbContext options after the provider (interceptors, for example).</param>
     public ServiceProvider BuildServices(
-        TestTimeProvider time, RecordingAuditEventWriter? audit = null, Action<AuthOptions>? configure = null, Action<DbContextOptionsBuilder>? configureDb = null)
+        FakeTimeProvider time, RecordingAuditEventWriter? audit = null, Action<AuthOptions>? configure = null, Action<DbContextOptionsBuilder>? configureDb = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();

@@ -7,7 +7,7 @@ using Foundation.Auth.Passwords;
 namespace Foundation.Auth.Tests.Passwords;
 
 /// <summary>
-/// Our bcrypt against an independent implementation: npm bcryptjs 3.0.3 (pinned in eng/node) makes hashes inside the
+/// Our bcrypt verification (BCrypt.Net-Next behind our format checks) against an independent implementation: npm bcryptjs 3.0.3 (pinned in eng/node) makes hashes inside the
 /// test, with fresh random salts, for passwords around the 72-byte limit, Unicode, the empty password, costs 4 and 5 and
 /// the three prefixes; every one must verify here and a wrong password must not. Needs node and <c>npm ci</c> in
 /// eng/node, which ./eng/test.sh does; without them this test fails, it does not skip.
@@ -44,6 +44,7 @@ public class BcryptNodeCrossCheckTests
         new string('d', 71) + "\u00e9", // 73 bytes: é's two bytes straddle the 72-byte limit
         new string('e', 70) + "\U0001F600", // 74 bytes: the emoji's four bytes straddle it
         "tab\tnewline\nquote\"backslash\\",
+        "nul\0inside", // hashed as a byte by bcryptjs; C implementations would stop at it
     ];
 
     [Fact]
@@ -64,13 +65,14 @@ public class BcryptNodeCrossCheckTests
             hash.ShouldStartWith($"$2{cases[i].Minor}$0{cases[i].Cost}$");
             hash.Length.ShouldBe(60);
 
-            Bcrypt.Verify(password, hash).ShouldBeTrue($"bcryptjs hash {hash} of {Describe(password)} does not verify");
-            Bcrypt.Verify("x" + password, hash).ShouldBeFalse($"a wrong password verified against {hash}");
+            ImportedPasswordHashes.VerifyBcrypt(password, hash).ShouldBeTrue($"bcryptjs hash {hash} of {Describe(password)} does not verify");
+            ImportedPasswordHashes.VerifyBcrypt("x" + password, hash).ShouldBeFalse($"a wrong password verified against {hash}");
             if (Encoding.UTF8.GetByteCount(password) > 72)
             {
                 // Only the first 72 bytes count: changing what follows them changes nothing.
-                var first72 = Encoding.UTF8.GetBytes(password).AsSpan(0, 72).ToArray();
-                Bcrypt.Verify([.. first72, .. "anything"u8], hash).ShouldBeTrue($"bytes after the 72nd counted for {hash}");
+                var changed = ChangeAfterByte72(password);
+                changed.ShouldNotBe(password);
+                ImportedPasswordHashes.VerifyBcrypt(changed, hash).ShouldBeTrue($"bytes after the 72nd counted for {hash}");
             }
         }
     }
@@ -90,6 +92,29 @@ public class BcryptNodeCrossCheckTests
         // The decomposed form as typed matches at once; its NFKC form "café" does not, since bcrypt hashed the bytes.
         hasher.Verify(hashed[1].Hash, "cafe\u0301 au lait").ShouldBe(PasswordVerification.SuccessRehashNeeded);
         hasher.Verify(hashed[1].Hash, "caf\u00e9 au lait").ShouldBe(PasswordVerification.Failed);
+    }
+
+    /// <summary>
+    /// A password with the same first 72 UTF-8 bytes and different bytes after them. Passwords are strings, so when a
+    /// character straddles byte 72 its last byte is changed (to another valid character with the same leading bytes).
+    /// </summary>
+    private static string ChangeAfterByte72(string password)
+    {
+        var bytes = Encoding.UTF8.GetBytes(password);
+        var rest = new List<byte>();
+        for (var i = 72; i < bytes.Length && (bytes[i] & 0xC0) == 0x80; i++)
+        {
+            rest.Add(bytes[i]);
+        }
+
+        if (rest.Count > 0)
+        {
+            rest[^1] ^= 1;
+        }
+
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        byte[] changed = [.. bytes.AsSpan(0, 72), .. rest, .. "anything"u8];
+        return strict.GetString(changed);
     }
 
     private static string Describe(string password) =>

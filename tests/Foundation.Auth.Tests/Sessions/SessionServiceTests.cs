@@ -16,7 +16,7 @@ public abstract class SessionServiceTests<TDatabase> : IClassFixture<TDatabase>,
     private const string FirefoxLinux = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
     private readonly TDatabase _database;
-    private readonly TestTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly RecordingAuditEventWriter _audit = new();
     private ServiceProvider _services = null!;
 

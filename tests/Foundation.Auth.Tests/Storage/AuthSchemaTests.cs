@@ -132,7 +132,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public async Task Email_is_unique_per_tenant_only()
     {
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         var tenantA = TestDatabase.NewTenant();
         var tenantB = TestDatabase.NewTenant();
         await Database.AddUserAsync(tenantA, time, email: "same@example.com");
@@ -146,7 +146,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public async Task Security_stamp_is_an_optimistic_concurrency_token()
     {
-        var user = await Database.AddUserAsync(TestDatabase.NewTenant(), new TestTimeProvider());
+        var user = await Database.AddUserAsync(TestDatabase.NewTenant(), TestClock.Create());
         await using var login = Database.CreateContext();
         var stale = await login.Users.SingleAsync(u => u.Id == user.Id);
 

@@ -17,7 +17,7 @@ public abstract class EfSigningKeyStoreTests<TDatabase> : IClassFixture<TDatabas
     public async Task Rotation_adds_the_new_key_and_retires_the_current_one_together_and_rolls_back_together()
     {
         // One test, in order: the signing keys are global (not per tenant), so the steps share the table.
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         await using var services = _database.BuildServices(time);
         await using (var scope = services.CreateAsyncScope())
         {

@@ -10,7 +10,7 @@ public sealed class InMemorySigningKeyStoreTests
     [Fact]
     public async Task Lists_the_current_key_first_and_drops_keys_past_their_validity()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new InMemorySigningKeyStore(time);
         var t0 = time.GetUtcNow();
         await store.AddAndRetireAsync(Key("a", t0), t0, t0);

@@ -96,8 +96,10 @@ public sealed class JwtAccessTokenServiceTests : IDisposable
     [Fact]
     public async Task Refuses_a_token_not_valid_yet()
     {
-        var issued = await _hs.IssueAsync();
-        _hs.Time.Advance(TimeSpan.FromMinutes(-2));
+        // Issued by an instance whose clock is 2 minutes ahead (same key store): a FakeTimeProvider does not go back.
+        _ = await _hs.IssueAsync();
+        using var ahead = new TokenTestContext(store: _hs.Store, protector: _hs.Protector, time: new FakeTimeProvider(_hs.Time.GetUtcNow() + TimeSpan.FromMinutes(2)));
+        var issued = await ahead.IssueAsync();
 
         var validation = await _hs.ValidateAsync(issued.Token);
 

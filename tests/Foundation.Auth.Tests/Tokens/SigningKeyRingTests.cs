@@ -85,7 +85,7 @@ public sealed class SigningKeyRingTests
         (await context.ValidateAsync(before.Token)).IsValid.ShouldBeTrue();
 
         // Past its ValidUntil the key is gone from the store and the ring: its tokens name an unknown key.
-        context.Time.Set(retired.ValidUntil!.Value + TimeSpan.FromSeconds(1));
+        context.Time.SetUtcNow(retired.ValidUntil!.Value + TimeSpan.FromSeconds(1));
         var late = await context.ValidateAsync(before.Token);
         late.IsValid.ShouldBeFalse();
         late.Failure.ShouldBe(AccessTokenFailure.UnknownKey);
@@ -114,7 +114,7 @@ public sealed class SigningKeyRingTests
     [Fact]
     public async Task Makes_keys_of_the_configured_algorithm_when_the_store_holds_another()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new InMemorySigningKeyStore(time);
         var protector = new TestSecretProtector();
         using var hs = new TokenTestContext("HS256", store, protector, time);
@@ -133,7 +133,7 @@ public sealed class SigningKeyRingTests
     [Fact]
     public async Task A_second_instance_over_the_same_store_validates_tokens_of_the_first_including_after_it_rotated()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new CountingStore(new InMemorySigningKeyStore(time));
         var protector = new TestSecretProtector();
         using var first = new TokenTestContext(store: store, protector: protector, time: time);
@@ -160,7 +160,7 @@ public sealed class SigningKeyRingTests
     [Fact]
     public async Task Unknown_kids_re_read_the_store_at_most_once_per_interval()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new CountingStore(new InMemorySigningKeyStore(time));
         using var context = new TokenTestContext(store: store, time: time);
         var issued = await context.IssueAsync();
@@ -184,7 +184,7 @@ public sealed class SigningKeyRingTests
     [Fact]
     public async Task Refreshes_from_the_store_periodically_and_decrypts_each_key_once()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new CountingStore(new InMemorySigningKeyStore(time));
         var protector = new TestSecretProtector();
         using var context = new TokenTestContext(store: store, protector: protector, time: time);
@@ -207,7 +207,7 @@ public sealed class SigningKeyRingTests
     [Fact]
     public async Task Keeps_validating_with_known_keys_when_a_periodic_refresh_fails()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.CreateForTokens();
         var store = new CountingStore(new InMemorySigningKeyStore(time));
         using var context = new TokenTestContext(store: store, time: time);
         var issued = await context.IssueAsync();

@@ -16,7 +16,7 @@ public sealed class TokenTestContext : IDisposable
         FakeTimeProvider? time = null,
         Action<TokenOptions>? configure = null)
     {
-        Time = time ?? new FakeTimeProvider();
+        Time = time ?? TestClock.CreateForTokens();
         Store = store ?? new InMemorySigningKeyStore(Time);
         Protector = protector ?? new TestSecretProtector();
         var options = new AuthOptions();

@@ -49,7 +49,7 @@ public abstract class TotpTestDatabase : IAsyncLifetime
     }
 
     /// <summary>The TOTP services over this database ("one app instance"), with a test clock and a recording audit writer.</summary>
-    public ServiceProvider BuildServices(TestTimeProvider time, RecordingAuditEventWriter? audit = null, Action<TotpOptions>? configure = null)
+    public ServiceProvider BuildServices(FakeTimeProvider time, RecordingAuditEventWriter? audit = null, Action<TotpOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -168,16 +168,13 @@ public sealed class RecordingAuditEventWriter : IAuditEventWriter
     }
 }
 
-/// <summary>A clock the test moves.</summary>
-public sealed class TestTimeProvider : TimeProvider
+/// <summary>Where the tests' <see cref="FakeTimeProvider"/> starts.</summary>
+public static class TestClock
 {
-    private DateTimeOffset _now;
+    public static readonly DateTimeOffset Start = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    public TestTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
+    /// <summary>A clock the test moves, at <see cref="Start"/>.</summary>
+    public static FakeTimeProvider Create() => new(Start);
 }
 
 /// <summary>An <see cref="ISecretProtector"/> on an in-memory Data Protection key ring.</summary>

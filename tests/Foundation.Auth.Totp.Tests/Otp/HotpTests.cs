@@ -27,13 +27,13 @@ public class HotpTests
         Convert.ToHexStringLower(HMACSHA1.HashData(RfcVectors.Sha1Seed, message)).ShouldBe(hmacHex);
 #pragma warning restore CA5350
 
-        var value = Hotp.Truncate(RfcVectors.Sha1Seed, counter, TotpAlgorithm.Sha1);
-        value.ShouldBe(truncated);
-        value.ToString("x").ShouldBe(truncatedHex);
+        // The RFC's 31-bit truncated value; Otp.NET does not expose it, so its last eight decimal digits are checked.
+        truncated.ToString("x").ShouldBe(truncatedHex);
+        Hotp.ComputeValue(RfcVectors.Sha1Seed, counter, 8, TotpAlgorithm.Sha1).ShouldBe(truncated % 100_000_000);
     }
 
     [Fact]
-    public void TryCompute_writes_the_digits_without_allocating_and_refuses_a_short_destination()
+    public void TryCompute_writes_the_digits_and_refuses_a_short_destination()
     {
         Span<char> destination = stackalloc char[10];
         Hotp.TryCompute(RfcVectors.Sha1Seed, 7, 6, TotpAlgorithm.Sha1, destination, out var written).ShouldBeTrue();

@@ -125,7 +125,7 @@ public abstract partial class TotpServiceTests<TDatabase> : IClassFixture<TDatab
     [Fact]
     public async Task Two_app_instances_on_one_database_accept_a_code_once()
     {
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         await using var first = Database.BuildServices(time);
         await using var second = Database.BuildServices(time);
         var (user, setup, _) = await EnrolAsync(first, time);
@@ -229,14 +229,14 @@ public abstract partial class TotpServiceTests<TDatabase> : IClassFixture<TDatab
         _ = setup;
     }
 
-    private (TestTimeProvider Time, RecordingAuditEventWriter Audit, ServiceProvider Services) Host()
+    private (FakeTimeProvider Time, RecordingAuditEventWriter Audit, ServiceProvider Services) Host()
     {
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         var audit = new RecordingAuditEventWriter();
         return (time, audit, Database.BuildServices(time, audit));
     }
 
-    private static async Task<(Guid User, TotpSetup Setup, IReadOnlyList<string> Codes)> EnrolAsync(IServiceProvider sp, TestTimeProvider time)
+    private static async Task<(Guid User, TotpSetup Setup, IReadOnlyList<string> Codes)> EnrolAsync(IServiceProvider sp, FakeTimeProvider time)
     {
         var user = Guid.CreateVersion7();
         await using var scope = sp.CreateAsyncScope();
@@ -246,12 +246,12 @@ public abstract partial class TotpServiceTests<TDatabase> : IClassFixture<TDatab
         return (user, setup, codes);
     }
 
-    private static string Code(TotpSetup setup, TestTimeProvider time) => Code(setup, time.GetUtcNow());
+    private static string Code(TotpSetup setup, FakeTimeProvider time) => Code(setup, time.GetUtcNow());
 
     private static string Code(TotpSetup setup, DateTimeOffset at) => TotpCode.Compute(Base32.Decode(setup.Secret), at);
 
     /// <summary>A well-formed code that matches no step of the window.</summary>
-    private static string WrongCode(TotpSetup setup, TestTimeProvider time)
+    private static string WrongCode(TotpSetup setup, FakeTimeProvider time)
     {
         var secret = Base32.Decode(setup.Secret);
         var now = time.GetUtcNow();

@@ -111,7 +111,7 @@ public abstract partial class TotpServiceTests<TDatabase>
     [Fact]
     public async Task Trusting_needs_an_enabled_enrolment_and_a_usable_name_and_keeps_the_newest_up_to_the_cap()
     {
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         await using var sp = Database.BuildServices(time, configure: o =>
         {
             o.MaxTrustedDevicesPerUser = 3;
@@ -188,7 +188,7 @@ public abstract partial class TotpServiceTests<TDatabase>
     [InlineData(366 * 24 * 60, "Foundation:Auth:Totp:TrustedDeviceLifetime")]
     public async Task A_bad_trusted_device_lifetime_fails_naming_the_key(int minutes, string key)
     {
-        await using var sp = Database.BuildServices(new TestTimeProvider(), configure: o => o.TrustedDeviceLifetime = TimeSpan.FromMinutes(minutes));
+        await using var sp = Database.BuildServices(TestClock.Create(), configure: o => o.TrustedDeviceLifetime = TimeSpan.FromMinutes(minutes));
         var error = Should.Throw<OptionsValidationException>(() => sp.GetRequiredService<IOptions<TotpOptions>>().Value);
         error.Message.ShouldContain(key);
     }
@@ -196,7 +196,7 @@ public abstract partial class TotpServiceTests<TDatabase>
     [Fact]
     public async Task A_bad_device_cap_fails_naming_the_key()
     {
-        await using var sp = Database.BuildServices(new TestTimeProvider(), configure: o => o.MaxTrustedDevicesPerUser = 0);
+        await using var sp = Database.BuildServices(TestClock.Create(), configure: o => o.MaxTrustedDevicesPerUser = 0);
         var error = Should.Throw<OptionsValidationException>(() => sp.GetRequiredService<IOptions<TotpOptions>>().Value);
         error.Message.ShouldContain("Foundation:Auth:Totp:MaxTrustedDevicesPerUser");
     }

@@ -69,7 +69,7 @@ public sealed class TotpInMemoryStoreTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<TimeProvider>(new TestTimeProvider());
+        services.AddSingleton<TimeProvider>(TestClock.Create());
         services.AddSingleton<IAuditEventWriter>(new RecordingAuditEventWriter());
         services.AddSingleton<ISecretProtector>(_protector);
         services.AddFoundationTotp(new ConfigurationBuilder().Build()).UseInMemoryStore(name);

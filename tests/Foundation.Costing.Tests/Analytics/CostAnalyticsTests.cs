@@ -20,7 +20,7 @@ public abstract class CostAnalyticsTests<TDatabase> : IClassFixture<TDatabase>
     {
         var tenant = CostingTestDatabase.NewTenant();
         var other = CostingTestDatabase.NewTenant();
-        var time = new TestTimeProvider(Now);
+        var time = new FakeTimeProvider(Now);
         await using var services = _database.BuildServices(time);
         await using (var db = _database.CreateContext())
         {
@@ -83,7 +83,7 @@ public abstract class CostAnalyticsTests<TDatabase> : IClassFixture<TDatabase>
     public async Task Csv_export_streams_rfc_4180_and_defuses_formulas()
     {
         var tenant = CostingTestDatabase.NewTenant();
-        await using var services = _database.BuildServices(new TestTimeProvider(Now));
+        await using var services = _database.BuildServices(new FakeTimeProvider(Now));
         await using (var db = _database.CreateContext())
         {
             await UsageLedgerStore.InsertAsync(db, [new UsageRecord
@@ -107,7 +107,7 @@ public abstract class CostAnalyticsTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public void Bad_queries_name_the_field()
     {
-        using var services = _database.BuildServices(new TestTimeProvider(Now));
+        using var services = _database.BuildServices(new FakeTimeProvider(Now));
         var analytics = services.CreateScope().ServiceProvider.GetRequiredService<CostAnalyticsService>();
         Should.Throw<CostingValidationException>(() => analytics.ResolveRange("2w")).Field.ShouldBe("range");
         Should.Throw<CostingValidationException>(() => analytics.ResolveRange("custom")).Field.ShouldBe("from");

@@ -23,7 +23,7 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public async Task A_hard_limit_refuses_before_the_provider_is_called_naming_budget_limit_spent_and_reset()
     {
-        var time = new TestTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
         var tenant = CostingTestDatabase.NewTenant();
         var caller = new TestCaller { TenantId = tenant, UserId = "u-1" };
         var audit = new RecordingAuditEventWriter();
@@ -51,7 +51,7 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
         hook.Events.Count(e => e.Kind == BudgetEventKind.LimitRefused).ShouldBe(1, "handlers hear of refusals once per period");
         audit.Events.Count(e => e.Action == "costing.budget.refused").ShouldBe(2, "the audit log gets each one");
 
-        time.Set(new DateTimeOffset(2026, 11, 22, 0, 0, 1, TimeSpan.Zero)); // the next day
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 22, 0, 0, 1, TimeSpan.Zero)); // the next day
         await client.GetResponseAsync(Prompt(), Options());
         inner.Calls.ShouldBe(2);
     }
@@ -138,7 +138,7 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public async Task A_rolling_window_counts_the_last_n_hours()
     {
-        var time = new TestTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero));
         var tenant = CostingTestDatabase.NewTenant();
         await using var services = _database.BuildServices(time, new TestCaller { TenantId = tenant, UserId = "u" }, settings: Prices);
         await CreateAsync(services, tenant, new BudgetDefinition { Name = "3h", Scope = "tenant", Period = "rolling", RollingHours = 3, LimitUsd = 0.0006m });
@@ -157,7 +157,7 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public async Task Reservations_of_crashed_calls_expire_and_are_reclaimed()
     {
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         var tenant = CostingTestDatabase.NewTenant();
         await using var services = _database.BuildServices(time, settings: Prices, configure: o => o.Budgets.ReservationTtlSeconds = 60);
         var view = await CreateAsync(services, tenant, new BudgetDefinition { Name = "cap", Scope = "tenant", Period = "month", LimitUsd = 0.0006m });
@@ -181,7 +181,7 @@ public abstract class BudgetTests<TDatabase> : IClassFixture<TDatabase>
     [Fact]
     public async Task A_settlement_after_the_reclaimer_returned_the_reservation_only_adds_the_spend()
     {
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         var tenant = CostingTestDatabase.NewTenant();
         await using var services = _database.BuildServices(time, settings: Prices, configure: o => o.Budgets.ReservationTtlSeconds = 1);
         var view = await CreateAsync(services, tenant, new BudgetDefinition { Name = "cap", Scope = "tenant", Period = "month", LimitUsd = 1m });

@@ -7,18 +7,13 @@ using Microsoft.Extensions.AI;
 
 namespace Foundation.Costing.Tests.Infrastructure;
 
-/// <summary>A clock the test moves; timers and timestamps stay real.</summary>
-public sealed class TestTimeProvider : TimeProvider
+/// <summary>Where the tests' <see cref="FakeTimeProvider"/> clocks start unless a test says otherwise.</summary>
+public static class TestClock
 {
-    private long _now;
+    public static readonly DateTimeOffset Start = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    public TestTimeProvider(DateTimeOffset? start = null) => _now = (start ?? new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero)).UtcTicks;
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _now), TimeSpan.Zero);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _now, by.Ticks);
-
-    public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _now, now.UtcTicks);
+    /// <summary>A clock the test moves, at <see cref="Start"/>.</summary>
+    public static FakeTimeProvider Create() => new(Start);
 }
 
 public sealed class RecordingAuditEventWriter : IAuditEventWriter

@@ -155,6 +155,49 @@ public sealed class PriceCatalogTests
     }
 
     [Fact]
+    public void A_tenants_override_applies_to_that_tenant_only_and_falls_back_to_the_global_price()
+    {
+        var prices = new CatalogModelPriceProvider();
+        IModelPriceProvider contract = prices;
+        var global = new PriceEntry("openai", "gpt-4o-mini", Now.AddDays(-10), new ModelPrice(0.3m, 0.9m), PriceSource.Database);
+        var free = new PriceEntry("openai", "gpt-4o-mini", Now.AddDays(-1), new ModelPrice(0m, 0m), PriceSource.Tenant) { TenantId = "a" };
+        var dear = new PriceEntry("openai", "gpt-4o-mini", Now.AddDays(-1), new ModelPrice(10_000m, 10_000m), PriceSource.Tenant) { TenantId = "" };
+        prices.ReplaceDatabaseEntries([global], [free, dear]);
+
+        contract.TryGetPrice("a", "openai", "gpt-4o-mini-2024-07-18", Now, out var a).ShouldBeTrue();
+        a.InputPerMillion.ShouldBe(0m, "tenant a's override, also for the snapshot id");
+        contract.TryGetPrice("", "openai", "gpt-4o-mini", Now, out var defaultTenant).ShouldBeTrue();
+        defaultTenant.InputPerMillion.ShouldBe(10_000m, "the default tenant ('') has an override of its own");
+        contract.TryGetPrice("b", "openai", "gpt-4o-mini", Now, out var b).ShouldBeTrue();
+        b.InputPerMillion.ShouldBe(0.3m, "tenant b has no override: the global price");
+        contract.TryGetPrice(null, "openai", "gpt-4o-mini", Now, out var none).ShouldBeTrue();
+        none.InputPerMillion.ShouldBe(0.3m);
+        contract.TryGetPrice("openai", "gpt-4o-mini", Now, out var old).ShouldBeTrue();
+        old.InputPerMillion.ShouldBe(0.3m, "the tenant-less look-up never sees an override");
+        contract.TryGetPrice("a", "openai", "gpt-4o-mini", Now.AddDays(-2), out var before).ShouldBeTrue();
+        before.InputPerMillion.ShouldBe(0.3m, "before the override took effect, the global price applies");
+        prices.AllEntries.ShouldNotContain(e => e.IsOverride);
+        prices.TenantEntries("a").ShouldBe([free]);
+
+        // Replacing only the global layer keeps the overrides; a full refresh without them drops them.
+        prices.ReplaceDatabaseEntries([]);
+        prices.TryGetPrice("a", "openai", "gpt-4o-mini", Now, out a).ShouldBeTrue();
+        a.InputPerMillion.ShouldBe(0m);
+        prices.ReplaceDatabaseEntries([global], []);
+        prices.TryGetPrice("a", "openai", "gpt-4o-mini", Now, out a).ShouldBeTrue();
+        a.InputPerMillion.ShouldBe(0.3m);
+    }
+
+    [Theory]
+    [InlineData("openai", "gpt-4o-mini", true)]
+    [InlineData("openai", "gpt-4o-mini-2024-07-18", true)]
+    [InlineData("OpenAI", "GPT-4o", true)]
+    [InlineData("openai", "gpt-nonexistent", false)]
+    [InlineData("acme", "gpt-4o", false)]
+    public void Only_a_globally_priced_model_can_be_overridden(string provider, string model, bool priced) =>
+        new CatalogModelPriceProvider().IsGloballyPriced(provider, model).ShouldBe(priced);
+
+    [Fact]
     public void Exact_ids_in_a_lower_layer_beat_normalised_ids_in_a_higher_layer()
     {
         var prices = new CatalogModelPriceProvider([new PriceEntry("openai", "gpt-4o", DateTimeOffset.MinValue, new ModelPrice(9m, 9m), PriceSource.Configuration)]);

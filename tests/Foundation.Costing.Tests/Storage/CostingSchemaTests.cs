@@ -57,7 +57,7 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
         }
 
         var history = await DbQuery.RowsAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"");
-        history.Select(r => (string)r[0]!).ShouldBe(["20261122090000_InitialCostingSchema"]);
+        history.Select(r => (string)r[0]!).ShouldBe(["20261122090000_InitialCostingSchema", "20261203090000_TenantPriceOverrides"]);
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
     }
 
@@ -83,7 +83,7 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
         };
         var price = new PriceEntity
         {
-            Id = Guid.CreateVersion7(), Provider = "acme", Model = "m-" + Guid.NewGuid().ToString("N"), EffectiveFrom = t0, InputPerMillion = 0.000000001m,
+            Id = Guid.CreateVersion7(), TenantId = budget.TenantId, Provider = "acme", Model = "m-" + Guid.NewGuid().ToString("N"), EffectiveFrom = t0, InputPerMillion = 0.000000001m,
             OutputPerMillion = 123456789.123456789m, CachedInputPerMillion = 0.075m, CacheWrite5mPerMillion = 3.75m, CacheWrite1hPerMillion = null, ReasoningPerMillion = 8m,
             CreatedAt = t0, CreatedBy = "admin@example.com",
         };
@@ -110,6 +110,37 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
             await db.Budgets.Where(b => b.Id == budget.Id).ExecuteDeleteAsync();
             (await db.BudgetUsage.CountAsync(u => u.BudgetId == budget.Id)).ShouldBe(0, "deleting a budget cascades to its counters");
             (await db.Reservations.CountAsync(u => u.BudgetId == budget.Id)).ShouldBe(0, "and to its reservations");
+        }
+    }
+
+    [Fact]
+    public async Task A_price_is_unique_per_provider_model_and_date_among_the_global_rows_and_within_each_tenant()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+        var model = "m-" + Guid.NewGuid().ToString("N");
+        var tenant = CostingTestDatabase.NewTenant();
+        PriceEntity Row(string? tenantId) => new()
+        {
+            Id = Guid.CreateVersion7(), TenantId = tenantId, Provider = "acme", Model = model, EffectiveFrom = t0, InputPerMillion = 1m, OutputPerMillion = 2m, CreatedAt = t0,
+        };
+
+        await using (var db = Database.CreateContext())
+        {
+            // A global row, the same key as an override of two tenants (the default tenant is ""): all may coexist.
+            db.Prices.AddRange(Row(null), Row(tenant), Row(""));
+            await db.SaveChangesAsync();
+        }
+
+        foreach (var duplicate in new[] { (string?)null, tenant, "" })
+        {
+            await using var db = Database.CreateContext();
+            db.Prices.Add(Row(duplicate));
+            await Should.ThrowAsync<DbUpdateException>(() => db.SaveChangesAsync(), $"a second row for tenant '{duplicate ?? "(global)"}'");
+        }
+
+        await using (var db = Database.CreateContext())
+        {
+            (await db.Prices.CountAsync(p => p.Model == model)).ShouldBe(3);
         }
     }
 

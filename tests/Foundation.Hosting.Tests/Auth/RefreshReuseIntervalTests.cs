@@ -17,7 +17,7 @@ public sealed class RefreshReuseIntervalTests : IDisposable
 {
     private const string Password = "correct horse battery staple";
     private readonly AuthTestHost _host = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly WebApplicationFactory<Program> _factory;
 
     public RefreshReuseIntervalTests() =>

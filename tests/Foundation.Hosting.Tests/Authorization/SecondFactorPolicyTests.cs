@@ -196,7 +196,7 @@ public sealed class SecondFactorPolicyTests
     [Fact]
     public async Task The_enrolment_cache_does_not_keep_a_read_that_an_invalidation_overtook()
     {
-        var clock = new ManualClock();
+        var clock = TestClock.Create();
         var cache = new SecondFactorEnrolmentCache(clock);
         var user = Guid.CreateVersion7();
         var reads = 0;
@@ -364,7 +364,7 @@ internal static class SecondFactorScenarios
     }
 }
 
-/// <summary>The sample host (through <see cref="AuthTestHost"/>) with a <see cref="ManualClock"/>.</summary>
+/// <summary>The sample host (through <see cref="AuthTestHost"/>) with a <see cref="FakeTimeProvider"/>.</summary>
 internal sealed class PolicyHost : IDisposable
 {
     public const string Password = "correct horse battery staple";
@@ -377,7 +377,7 @@ internal sealed class PolicyHost : IDisposable
         _factory = Inner.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock))));
     }
 
-    public ManualClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.Create();
 
     public AuthTestHost Inner { get; }
 

@@ -138,20 +138,24 @@ public sealed class CostingEndpointTests
         var demo = prices.EnumerateArray().Single(p => p.Text("model") == "foundation-demo-1");
         demo.GetProperty("price").GetProperty("inputPerMillion").GetDecimal().ShouldBe(1.00m);
 
+        demo.GetProperty("isOverride").GetBoolean().ShouldBeFalse();
+
         using (var bad = await client.SendAsync(LlmTestHost.Authorized(HttpMethod.Put, "/api/v1/costs/prices", admin,
-                   new { provider = "openai", model = "gpt-test", inputPerMillion = -1m, outputPerMillion = 2m })))
+                   new { provider = "openai", model = "gpt-4o-mini", inputPerMillion = -1m, outputPerMillion = 2m })))
         {
             (await bad.ShouldBeProblemAsync(400)).Text("field").ShouldBe("inputPerMillion");
         }
 
+        // An admin's price is the tenant's own override (the global catalog is the platform operators').
         using (var set = await client.SendAsync(LlmTestHost.Authorized(HttpMethod.Put, "/api/v1/costs/prices", admin,
-                   new { provider = "openai", model = "gpt-test", inputPerMillion = 0.5m, outputPerMillion = 2m })))
+                   new { provider = "openai", model = "gpt-4o-mini", inputPerMillion = 0.5m, outputPerMillion = 2m })))
         {
             set.StatusCode.ShouldBe(HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
         }
 
-        (await CostingScenario.GetJsonAsync(client, "/api/v1/costs/prices?provider=openai&model=gpt-test", admin)).EnumerateArray()
-            .ShouldContain(p => p.GetProperty("price").GetProperty("inputPerMillion").GetDecimal() == 0.5m);
+        (await CostingScenario.GetJsonAsync(client, "/api/v1/costs/prices?provider=openai&model=gpt-4o-mini", admin)).EnumerateArray()
+            .ShouldContain(p => p.GetProperty("price").GetProperty("inputPerMillion").GetDecimal() == 0.5m
+                && p.GetProperty("isOverride").GetBoolean() && p.GetProperty("inEffect").GetBoolean());
 
         // Members may see their own usage, not the tenant's costs, budgets or prices.
         foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/v1/costs/summary"), (HttpMethod.Get, "/api/v1/budgets"), (HttpMethod.Put, "/api/v1/costs/prices") })

@@ -46,4 +46,15 @@ public sealed class CostingOnPostgresTests : IAsyncLifetime
         });
         await CostingScenario.RunAsync(host);
     }
+
+    [Fact]
+    public async Task A_tenants_price_override_applies_to_that_tenant_only_and_only_platform_operators_change_the_global_catalog_on_postgres()
+    {
+        using var host = new LlmTestHost(settings: new Dictionary<string, string?>
+        {
+            ["Foundation:Database:Provider"] = "PostgreSql",
+            ["Foundation:Database:ConnectionString"] = _connectionString,
+        });
+        await TenantPriceScenario.RunAsync(host);
+    }
 }

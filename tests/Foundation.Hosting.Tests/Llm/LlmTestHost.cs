@@ -27,7 +27,7 @@ internal sealed class LlmTestHost : IDisposable
 
     private readonly SampleAppFactory _factory;
 
-    public LlmTestHost(ScriptedChatClient? chat = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public LlmTestHost(ScriptedChatClient? chat = null, IReadOnlyDictionary<string, string?>? settings = null, RecordingLoggerProvider? logs = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -48,6 +48,10 @@ internal sealed class LlmTestHost : IDisposable
         Factory = _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
         {
             s.Replace(ServiceDescriptor.Singleton<IAuditEventWriter>(Audit));
+            if (logs is not null)
+            {
+                s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+            }
             if (chat is not null)
             {
                 s.Replace(ServiceDescriptor.Singleton<AI.IChatClient>(chat));

@@ -5,7 +5,6 @@ using Foundation.Hosting.Tests.Auth;
 using Foundation.Hosting.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using static Foundation.Hosting.Tests.Totp.TotpHttp;
-using ManualClock = Foundation.Hosting.Tests.Totp.ManualClock;
 
 namespace Foundation.Hosting.Tests.Security;
 
@@ -16,7 +15,7 @@ namespace Foundation.Hosting.Tests.Security;
 public sealed class NoStoreResponseTests : IDisposable
 {
     private readonly AuthTestHost _host = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly WebApplicationFactory<Program> _factory;
 
     public NoStoreResponseTests() => _factory = _host.WithClock(_clock);

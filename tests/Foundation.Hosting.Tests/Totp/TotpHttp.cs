@@ -81,26 +81,3 @@ internal static class TotpHttp
 }
 
 internal sealed record Enrolled(string AccessToken, byte[] Secret, IReadOnlyList<string> RecoveryCodes);
-
-/// <summary>A clock the test moves; starts at the real time so codes and tokens look ordinary.</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    private readonly Lock _gate = new();
-    private DateTimeOffset _now = TimeProvider.System.GetUtcNow();
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        lock (_gate)
-        {
-            _now += by;
-        }
-    }
-}

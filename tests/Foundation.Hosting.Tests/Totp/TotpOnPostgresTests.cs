@@ -15,7 +15,7 @@ public sealed class TotpOnPostgresTests : IAsyncLifetime
 {
     private readonly string _database = "fnd_totp_http_" + Guid.NewGuid().ToString("N")[..12];
     private readonly TempDirectory _shared = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly List<IDisposable> _owned = [];
     private string _connectionString = string.Empty;
 

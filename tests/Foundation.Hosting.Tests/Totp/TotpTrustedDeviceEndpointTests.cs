@@ -20,7 +20,7 @@ namespace Foundation.Hosting.Tests.Totp;
 public sealed class TotpTrustedDeviceEndpointTests : IDisposable
 {
     private readonly AuthTestHost _host = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly WebApplicationFactory<Program> _factory;
 
     public TotpTrustedDeviceEndpointTests() => _factory = _host.WithClock(_clock);

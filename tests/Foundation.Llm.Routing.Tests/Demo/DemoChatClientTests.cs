@@ -70,7 +70,7 @@ public sealed class DemoChatClientTests
     [Fact]
     public async Task The_pause_between_words_uses_the_time_provider()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider(Routing.TestClock.Start);
         using var client = new DemoChatClient(new DemoChatClientOptions { WordDelay = TimeSpan.FromMilliseconds(15) }, time);
         await using var enumerator = client.GetStreamingResponseAsync(Prompt).GetAsyncEnumerator();
 
@@ -80,49 +80,5 @@ public sealed class DemoChatClientTests
         next.IsCompleted.ShouldBeFalse("the second word waits for the clock");
         time.Advance(TimeSpan.FromMilliseconds(15));
         (await next).ShouldBeTrue();
-    }
-
-    /// <summary>A clock the test moves; timers fire when their due time is reached.</summary>
-    private sealed class ManualTime : TimeProvider
-    {
-        private readonly List<(TimeSpan Due, TimerCallback Callback, object? State)> _timers = [];
-        private TimeSpan _now;
-
-        public void Advance(TimeSpan by)
-        {
-            List<(TimeSpan Due, TimerCallback Callback, object? State)> due;
-            lock (_timers)
-            {
-                _now += by;
-                due = _timers.Where(t => t.Due <= _now).ToList();
-                _timers.RemoveAll(t => t.Due <= _now);
-            }
-
-            foreach (var t in due)
-            {
-                t.Callback(t.State);
-            }
-        }
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            lock (_timers)
-            {
-                _timers.Add((_now + dueTime, callback, state));
-            }
-
-            return new NoopTimer();
-        }
-
-        private sealed class NoopTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-
-            public void Dispose()
-            {
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }

@@ -100,7 +100,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Repeated_failures_cool_a_deployment_down_until_the_period_ends()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.Create();
         using var h = new RouterHarness { Time = time };
         h.Options.Resilience.CooldownFailures = 2;
         h.Options.Resilience.CooldownPeriod = TimeSpan.FromSeconds(30);
@@ -125,7 +125,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task When_every_deployment_cools_down_the_error_says_when_to_come_back()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.Create();
         using var h = new RouterHarness { Time = time };
         h.Options.Resilience.CooldownFailures = 1;
         h.Options.Resilience.MaxRetries = 0;

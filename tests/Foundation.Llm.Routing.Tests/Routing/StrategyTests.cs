@@ -106,7 +106,7 @@ public sealed class StrategyTests
     [Fact]
     public async Task Lowest_latency_prefers_the_fastest_after_the_average_warms_up()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.Create();
         using var h = new RouterHarness { Time = time };
         h.Alias("chat", RoutingStrategy.LowestLatency);
         var slow = h.Add("chat", "slow");
@@ -141,7 +141,7 @@ public sealed class StrategyTests
     [Fact]
     public async Task Usage_based_follows_rpm_headroom_on_a_sliding_minute()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.Create();
         using var h = new RouterHarness { Time = time };
         h.Alias("chat", RoutingStrategy.UsageBased);
         var small = h.Add("chat", "small", d => d.Rpm = 10);
@@ -178,7 +178,7 @@ public sealed class StrategyTests
     [Fact]
     public async Task Usage_based_counts_tokens_against_tpm()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.Create();
         using var h = new RouterHarness { Time = time };
         h.Alias("chat", RoutingStrategy.UsageBased);
         var a = h.Add("chat", "a", d => d.Tpm = 1000);

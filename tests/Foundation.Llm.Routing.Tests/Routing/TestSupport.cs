@@ -82,109 +82,13 @@ internal sealed class ScriptedChatClient : IChatClient
     }
 }
 
-/// <summary>A manual clock: <see cref="Advance"/> moves time and fires due timers (Polly's timeouts and delays use them).</summary>
-internal sealed class FakeTimeProvider : TimeProvider
+/// <summary>Where the tests' <see cref="FakeTimeProvider"/> clocks start.</summary>
+internal static class TestClock
 {
-    private readonly Lock _sync = new();
-    private readonly List<FakeTimer> _timers = [];
-    private DateTimeOffset _now = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-    private long _ticks = 1_000_000_000;
+    public static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_sync)
-        {
-            return _now;
-        }
-    }
-
-    public override long GetTimestamp()
-    {
-        lock (_sync)
-        {
-            return _ticks;
-        }
-    }
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public void Advance(TimeSpan by)
-    {
-        List<FakeTimer> due;
-        lock (_sync)
-        {
-            _now += by;
-            _ticks += by.Ticks;
-            due = _timers.FindAll(t => t.Due <= _ticks);
-        }
-
-        foreach (var timer in due)
-        {
-            timer.Fire();
-        }
-    }
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        var timer = new FakeTimer(this, callback, state);
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
-    {
-        public long Due { get; private set; } = long.MaxValue;
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            lock (owner._sync)
-            {
-                owner._timers.Remove(this);
-                if (dueTime != Timeout.InfiniteTimeSpan)
-                {
-                    Due = owner._ticks + dueTime.Ticks;
-                    owner._timers.Add(this);
-                }
-            }
-
-            if (dueTime == TimeSpan.Zero)
-            {
-                Fire();
-            }
-
-            return true;
-        }
-
-        public void Fire()
-        {
-            lock (owner._sync)
-            {
-                if (!owner._timers.Remove(this) && Due == long.MaxValue)
-                {
-                    return;
-                }
-
-                Due = long.MaxValue;
-            }
-
-            callback(state);
-        }
-
-        public void Dispose()
-        {
-            lock (owner._sync)
-            {
-                owner._timers.Remove(this);
-                Due = long.MaxValue;
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return default;
-        }
-    }
+    /// <summary>A clock the test moves, at <see cref="Start"/>; its timers (Polly's timeouts and delays) fire when it is advanced.</summary>
+    public static FakeTimeProvider Create() => new(Start);
 }
 
 internal sealed class TestCaller(string? userId = "user-1", string? tenantId = null, params string[] roles) : ICurrentCaller
