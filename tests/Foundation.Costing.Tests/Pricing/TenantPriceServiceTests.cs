@@ -17,7 +17,7 @@ public abstract class TenantPriceServiceTests<TDatabase> : IClassFixture<TDataba
     public async Task A_tenant_keeps_at_most_the_configured_number_of_overrides_and_replacing_one_does_not_count()
     {
         var tenant = CostingTestDatabase.NewTenant();
-        var time = new TestTimeProvider();
+        var time = TestClock.Create();
         await using var services = Database.BuildServices(time: time, configure: o => o.MaxPriceOverridesPerTenant = 2);
         await using var scope = services.CreateAsyncScope();
         var prices = scope.ServiceProvider.GetRequiredService<PriceCatalogService>();
