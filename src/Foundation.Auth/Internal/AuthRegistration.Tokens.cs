@@ -35,8 +35,8 @@ internal static partial class AuthRegistration
             sp.GetService<ILogger<SigningKeyRing>>()));
         services.TryAddSingleton<IAccessTokenService, JwtAccessTokenService>();
 
-        // AddScheme throws on a second "Bearer" scheme, so register it once however often this runs.
-        if (!services.Any(d => d.ServiceType == typeof(FoundationBearerHandler)))
+        // AddScheme throws on a second scheme of the same name, so register them once however often this runs.
+        if (!services.Any(d => d.ServiceType == typeof(FoundationApiKeyHandler)))
         {
             services.AddAuthentication().AddFoundationBearer();
             services.PostConfigure<AuthenticationOptions>(static options =>

@@ -132,6 +132,9 @@ public sealed partial class SigningKeyRing : IDisposable
         return RefreshAsync(snapshot, cancellationToken);
     }
 
+    /// <summary>The keys as last read from the store, without refreshing (<see langword="null"/> before the first read).</summary>
+    internal KeySnapshot? CurrentSnapshot => _snapshot;
+
     /// <summary>
     /// Looks for <paramref name="keyId"/> after re-reading the store, because another instance may have rotated; re-reads at
     /// most once every <see cref="UnknownKeyRefreshInterval"/> so tokens with made-up key ids cannot hammer the store.

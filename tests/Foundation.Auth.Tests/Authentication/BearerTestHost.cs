@@ -4,7 +4,9 @@ using Foundation.Auth.Internal;
 using Foundation.Auth.Tests.Tokens;
 using Foundation.Auth.Tokens;
 using Foundation.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,6 +19,8 @@ public sealed class BearerTestHost : IAsyncLifetime
     private readonly bool _withApiKeys;
     private readonly bool _withSessions;
     private readonly bool _withProblemDetails;
+    private readonly Action<IServiceCollection>? _configureServices;
+    private readonly string _algorithm;
     private WebApplication? _app;
 
     public BearerTestHost()
@@ -24,14 +28,23 @@ public sealed class BearerTestHost : IAsyncLifetime
     {
     }
 
-    internal BearerTestHost(bool withApiKeys, bool withSessions, bool withProblemDetails)
+    internal BearerTestHost(
+        bool withApiKeys,
+        bool withSessions,
+        bool withProblemDetails,
+        Action<IServiceCollection>? configureServices = null,
+        string algorithm = "HS256",
+        FakeTimeProvider? time = null)
     {
         _withApiKeys = withApiKeys;
         _withSessions = withSessions;
         _withProblemDetails = withProblemDetails;
+        _configureServices = configureServices;
+        _algorithm = algorithm;
+        Time = time ?? TestClock.CreateForTokens();
     }
 
-    public FakeTimeProvider Time { get; } = TestClock.CreateForTokens();
+    public FakeTimeProvider Time { get; }
 
     public FakeSessionValidator Sessions { get; } = new();
 
@@ -41,6 +54,8 @@ public sealed class BearerTestHost : IAsyncLifetime
 
     public IAccessTokenService Tokens { get; private set; } = null!;
 
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();
@@ -48,6 +63,7 @@ public sealed class BearerTestHost : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton<ISecretProtector, TestSecretProtector>();
+        _configureServices?.Invoke(builder.Services);
         if (_withSessions)
         {
             builder.Services.AddSingleton<ISessionValidator>(Sessions);
@@ -63,7 +79,7 @@ public sealed class BearerTestHost : IAsyncLifetime
             builder.Services.AddProblemDetails();
         }
 
-        builder.Services.AddOptions<AuthOptions>();
+        builder.Services.AddOptions<AuthOptions>().Configure(o => o.Tokens.Algorithm = _algorithm);
         AuthRegistration.RegisterTokens(builder.Services);
         builder.Services.AddAuthorization();
 
@@ -79,6 +95,9 @@ public sealed class BearerTestHost : IAsyncLifetime
         _app.MapGet("/admin", () => "welcome, admin").RequireAuthorization(policy => policy.RequireRole("admin"));
         _app.MapGet("/open", () => "hello");
         _app.MapGet("/second-factor", (ClaimsPrincipal user) => user.FindAll(AuthClaims.SecondFactorTime).Select(c => c.Value).ToArray()).RequireAuthorization();
+        _app.MapGet("/claims", (ClaimsPrincipal user) => user.Claims.Select(c => c.Type + "=" + c.Value).ToArray()).RequireAuthorization();
+        _app.MapGet("/scheme", (HttpContext context) =>
+            context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Ticket?.AuthenticationScheme).RequireAuthorization();
         await _app.StartAsync();
         Client = _app.GetTestClient();
         Tokens = _app.Services.GetRequiredService<IAccessTokenService>();

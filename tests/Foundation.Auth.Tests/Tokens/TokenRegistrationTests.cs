@@ -34,7 +34,9 @@ public sealed class TokenRegistrationTests
         provider.GetServices<IAccessTokenService>().Count().ShouldBe(1);
 
         var schemes = provider.GetRequiredService<IAuthenticationSchemeProvider>();
-        (await schemes.GetSchemeAsync("Bearer"))!.HandlerType.ShouldBe(typeof(FoundationBearerHandler));
+        (await schemes.GetSchemeAsync("Bearer"))!.HandlerType.ShouldBe(typeof(PolicySchemeHandler));
+        (await schemes.GetSchemeAsync(FoundationAuthenticationDefaults.ApiKeyScheme))!.HandlerType.ShouldBe(typeof(FoundationApiKeyHandler));
+        (await schemes.GetSchemeAsync(FoundationAuthenticationDefaults.AccessTokenScheme))!.HandlerType.ShouldBe(typeof(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler));
         (await schemes.GetDefaultAuthenticateSchemeAsync())!.Name.ShouldBe("Bearer");
         (await schemes.GetDefaultChallengeSchemeAsync())!.Name.ShouldBe("Bearer");
     }
