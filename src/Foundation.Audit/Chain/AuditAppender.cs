@@ -62,6 +62,12 @@ internal sealed class AuditAppender
                         e.Hash = AuditCanonicalForm.EventHash(e);
                         head.LastHash = e.Hash;
                         db.Events.Add(e);
+
+                        // Exactly every N events, whatever the batch size: a checkpoint lands on each multiple of EveryEvents.
+                        if (head.LastSeq - head.CheckpointSeq >= _options.CurrentValue.Checkpoints.EveryEvents)
+                        {
+                            await CheckpointIfDueAsync(db, head, now, force: true, ct).ConfigureAwait(false);
+                        }
                     }
 
                     await CheckpointIfDueAsync(db, head, now, force: false, ct).ConfigureAwait(false);

@@ -28,6 +28,8 @@ public sealed class AuditTelemetry : IDisposable
     /// <summary>The activity source (spans around appends and verification).</summary>
     public static ActivitySource ActivitySource { get; } = new(Name);
 
+    internal Meter Meter => _meter;
+
     internal void RecordWritten(long count) => _written.Add(count);
 
     internal void RecordDropped(long count) => _dropped.Add(count);
