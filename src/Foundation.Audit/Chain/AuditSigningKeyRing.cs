@@ -17,6 +17,9 @@ public sealed class AuditSigningKeyRing
     /// <summary>The <see cref="ISecretProtector"/> purpose of stored keys.</summary>
     public const string ProtectionPurpose = "Foundation.Audit.SigningKey";
 
+    /// <summary>How long an instance signs with the stored keys it loaded before it looks for a newer one (another instance's rotation).</summary>
+    internal static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+
     private readonly IOptionsMonitor<AuditOptions> _options;
     private readonly ISecretProtector? _protector;
     private readonly TimeProvider _time;
@@ -76,7 +79,8 @@ public sealed class AuditSigningKeyRing
     }
 
     /// <summary>
-    /// Generates a new stored key that signs every checkpoint from now on (on every instance, once its cache sees it); returns its id.
+    /// Generates a new stored key that signs every checkpoint from now on (on this instance at once, on the others within five minutes,
+    /// when their cache expires); returns its id.
     /// </summary>
     /// <exception cref="AuditConfigurationException">Keys are configured (rotate them in configuration), or no <see cref="ISecretProtector"/> is registered.</exception>
     public async Task<string> RotateAsync(AuditDbContext db, CancellationToken cancellationToken = default)
@@ -104,7 +108,7 @@ public sealed class AuditSigningKeyRing
     private async Task<Snapshot> LoadStoredAsync(AuditDbContext db, bool createIfEmpty, CancellationToken cancellationToken, bool reload = false)
     {
         var current = _stored;
-        if (current is not null && !reload && current.Active is not null)
+        if (current is not null && !reload && current.Active is not null && _time.GetUtcNow() - current.LoadedAt < CacheLifetime)
         {
             return current;
         }
@@ -126,7 +130,7 @@ public sealed class AuditSigningKeyRing
             }
 
             var newest = rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.KeyId, StringComparer.Ordinal).FirstOrDefault();
-            var snapshot = new Snapshot(keys, newest is null ? null : (newest.KeyId, keys[newest.KeyId]));
+            var snapshot = new Snapshot(keys, newest is null ? null : (newest.KeyId, keys[newest.KeyId]), _time.GetUtcNow());
             _stored = snapshot;
             return snapshot;
         }
@@ -146,5 +150,5 @@ public sealed class AuditSigningKeyRing
     private ISecretProtector RequireProtector() => _protector ?? throw new AuditConfigurationException(
         "Foundation.Audit has no checkpoint signing key: set Foundation:Audit:Signing:Keys:<keyId> to base64 of 32 random bytes, or register an ISecretProtector (Foundation.Hosting does) so a key can be generated and stored protected.");
 
-    private sealed record Snapshot(Dictionary<string, byte[]> Keys, (string KeyId, byte[] Key)? Active);
+    private sealed record Snapshot(Dictionary<string, byte[]> Keys, (string KeyId, byte[] Key)? Active, DateTimeOffset LoadedAt);
 }

@@ -7,6 +7,7 @@ using Foundation.Audit.Storage;
 using Foundation.Audit.Verification;
 using Foundation.Audit.Writing;
 using Foundation.Auditing;
+using Foundation.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -106,6 +107,8 @@ public sealed class AuditBuilder
             AuditDbContext.ApplyDefaults(o);
         });
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditSigningValidator>(
+            sp => new AuditSigningValidator(sp.GetService<ISecretProtector>() is not null)));
         services.TryAddSingleton<AuditDatabaseMigrator>();
         services.TryAddSingleton<AuditSigningKeyRing>();
         services.TryAddSingleton<AuditAppender>();
