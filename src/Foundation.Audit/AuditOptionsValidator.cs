@@ -24,6 +24,14 @@ internal sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
         Range(errors, "Checkpoints:EveryEvents", options.Checkpoints.EveryEvents, 1, 1_000_000);
         Range(errors, "Checkpoints:EverySeconds", options.Checkpoints.EverySeconds, 1, 86_400);
 
+        Range(errors, "Retention:DefaultDays", options.Retention.DefaultDays, 0, 36_500);
+        Range(errors, "Retention:IntervalMinutes", options.Retention.IntervalMinutes, 1, 10_080);
+        Range(errors, "Retention:MaxEventsPerRun", options.Retention.MaxEventsPerRun, 1, 1_000_000);
+        foreach (var (category, days) in options.Retention.Categories)
+        {
+            Range(errors, "Retention:Categories:" + category, days, 0, 36_500);
+        }
+
         foreach (var (keyId, value) in options.Signing.Keys)
         {
             if (!Chain.AuditSigningKeyRing.IsValidKeyId(keyId))

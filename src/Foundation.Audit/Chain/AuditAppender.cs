@@ -120,7 +120,7 @@ internal sealed class AuditAppender
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<AuditChainHeadEntity> LockHeadAsync(AuditDbContext db, string tenantId, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<AuditChainHeadEntity> LockHeadAsync(AuditDbContext db, string tenantId, DateTimeOffset now, CancellationToken ct)
     {
         object at = db.IsSqlite ? now.UtcTicks : now;
         await db.Database.ExecuteSqlRawAsync(
@@ -133,7 +133,7 @@ internal sealed class AuditAppender
         return heads[0];
     }
 
-    private async Task<AuditCheckpointEntity?> CheckpointIfDueAsync(AuditDbContext db, AuditChainHeadEntity head, DateTimeOffset now, bool force,
+    internal async Task<AuditCheckpointEntity?> CheckpointIfDueAsync(AuditDbContext db, AuditChainHeadEntity head, DateTimeOffset now, bool force,
         CancellationToken ct, string kind = "regular")
     {
         var options = _options.CurrentValue.Checkpoints;

@@ -3,6 +3,7 @@ using Foundation.Audit;
 using Foundation.Audit.Chain;
 using Foundation.Audit.Diagnostics;
 using Foundation.Audit.Query;
+using Foundation.Audit.Retention;
 using Foundation.Audit.Storage;
 using Foundation.Audit.Verification;
 using Foundation.Audit.Writing;
@@ -115,6 +116,9 @@ public sealed class AuditBuilder
         services.TryAddSingleton<DurableAuditEventWriter>();
         services.TryAddScoped<AuditVerifier>();
         services.TryAddScoped<AuditQueryService>();
+        services.TryAddScoped(sp => new AuditRetentionService(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditAppender>(),
+            sp.GetRequiredService<AuditSigningKeyRing>(), sp.GetRequiredService<IOptionsMonitor<AuditOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IAuditEventWriter>()));
 
         // The durable writer replaces the logging default, but never a writer the host registered itself.
         var existing = services.LastOrDefault(d => d.ServiceType == typeof(IAuditEventWriter));
@@ -131,6 +135,7 @@ public sealed class AuditBuilder
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditWriterBackgroundService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditCheckpointService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditRetentionBackgroundService>());
         return this;
     }
 }

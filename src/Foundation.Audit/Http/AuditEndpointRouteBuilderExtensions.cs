@@ -2,6 +2,7 @@ using System.Text;
 using Foundation.Audit;
 using Foundation.Audit.Http;
 using Foundation.Audit.Query;
+using Foundation.Audit.Retention;
 using Foundation.Audit.Verification;
 using Foundation.Callers;
 using Microsoft.AspNetCore.Builder;
@@ -84,6 +85,27 @@ public static class AuditEndpointRouteBuilderExtensions
             .WithSummary("Verifies the tenant's hash chain and checkpoints; names the first modified, deleted, inserted, reordered or truncated event.")
             .Produces<AuditVerifyResponse>()
             .ProducesValidationProblem();
+
+        group.MapGet("/legal-hold", async (ICurrentCaller caller, AuditRetentionService retention, CancellationToken ct) =>
+            await retention.GetLegalHoldAsync(caller.TenantId, ct).ConfigureAwait(false) is { } hold ? Results.Ok(hold) : Results.NotFound())
+            .WithName("FoundationAuditLegalHold")
+            .WithSummary("The tenant's legal hold (404 when none).")
+            .Produces<AuditLegalHold>()
+            .Produces(StatusCodes.Status404NotFound);
+
+        group.MapPut("/legal-hold", async (AuditLegalHoldRequest? body, ICurrentCaller caller, AuditRetentionService retention, CancellationToken ct) =>
+            Results.Ok(await retention.PlaceLegalHoldAsync(caller.TenantId, body?.Reason, caller.UserId, ct).ConfigureAwait(false)))
+            .WithName("FoundationAuditPlaceLegalHold")
+            .WithSummary("Places a legal hold on the tenant ({reason}): nothing of its audit log is purged until released. Audited.")
+            .Produces<AuditLegalHold>()
+            .ProducesValidationProblem();
+
+        group.MapDelete("/legal-hold", async (ICurrentCaller caller, AuditRetentionService retention, CancellationToken ct) =>
+            await retention.ReleaseLegalHoldAsync(caller.TenantId, caller.UserId, ct).ConfigureAwait(false) ? Results.NoContent() : Results.NotFound())
+            .WithName("FoundationAuditReleaseLegalHold")
+            .WithSummary("Releases the tenant's legal hold (404 when none). Audited.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces(StatusCodes.Status404NotFound);
 
         return group;
     }

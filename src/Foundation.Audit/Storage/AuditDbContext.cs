@@ -28,6 +28,9 @@ public sealed class AuditDbContext : DbContext
     /// <summary>Generated signing keys (protected).</summary>
     public DbSet<AuditSigningKeyEntity> SigningKeys => Set<AuditSigningKeyEntity>();
 
+    /// <summary>Legal holds per tenant.</summary>
+    public DbSet<AuditLegalHoldEntity> LegalHolds => Set<AuditLegalHoldEntity>();
+
     internal bool IsSqlite => Database.IsSqlite();
 
     /// <inheritdoc />

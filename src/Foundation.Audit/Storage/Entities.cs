@@ -19,6 +19,7 @@ internal static class AuditColumnLengths
     public const int Kind = 16;
     public const int Signature = 64;
     public const int ProtectedKey = 1024;
+    public const int Reason = 512;
 }
 
 /// <summary>One row of <c>audit_events</c>: an event and its link in the tenant's hash chain.</summary>
@@ -137,4 +138,20 @@ public sealed class AuditSigningKeyEntity
 
     /// <summary>When it was created; the newest key signs.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One row of <c>audit_legal_holds</c>: while it exists, nothing of the tenant's audit log is purged.</summary>
+public sealed class AuditLegalHoldEntity
+{
+    /// <summary>The tenant.</summary>
+    public string TenantId { get; set; } = "";
+
+    /// <summary>Why (a case number, a regulator's request).</summary>
+    public string Reason { get; set; } = "";
+
+    /// <summary>Who placed it.</summary>
+    public string? PlacedBy { get; set; }
+
+    /// <summary>When it was placed.</summary>
+    public DateTimeOffset PlacedAt { get; set; }
 }

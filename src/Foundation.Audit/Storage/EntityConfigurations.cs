@@ -76,3 +76,16 @@ internal sealed class AuditSigningKeyConfiguration : IEntityTypeConfiguration<Au
         b.Property(e => e.CreatedAt).HasColumnName("created_at");
     }
 }
+
+internal sealed class AuditLegalHoldConfiguration : IEntityTypeConfiguration<AuditLegalHoldEntity>
+{
+    public void Configure(EntityTypeBuilder<AuditLegalHoldEntity> b)
+    {
+        b.ToTable("audit_legal_holds");
+        b.HasKey(e => e.TenantId).HasName("pk_audit_legal_holds");
+        b.Property(e => e.TenantId).HasColumnName("tenant_id").HasMaxLength(L.TenantId);
+        b.Property(e => e.Reason).HasColumnName("reason").HasMaxLength(L.Reason);
+        b.Property(e => e.PlacedBy).HasColumnName("placed_by").HasMaxLength(L.ActorId);
+        b.Property(e => e.PlacedAt).HasColumnName("placed_at");
+    }
+}

@@ -55,6 +55,7 @@ public sealed class AuditVerifier
         var verified = 0L;
         var witnessed = seal is null ? 0 : 1;
         AuditEventEntity? previous = null;
+        (AuditEventEntity Row, bool SelfOk, bool LinkOk)? firstBad = null;
 
         // 3. The walk, in sequence order, streaming.
         var rows = _db.Events.AsNoTracking().Where(e => e.TenantId == tenant && e.Seq > startSeq).OrderBy(e => e.Seq).AsAsyncEnumerable();
@@ -65,8 +66,9 @@ public sealed class AuditVerifier
             var seqOk = row.Seq == expectedSeq;
             if (!(selfOk && linkOk && seqOk))
             {
-                var broken = await ClassifyAsync(tenant, row, previous, expectedSeq, selfOk, linkOk, cancellationToken).ConfigureAwait(false);
-                return Fail(tenant, verified, startSeq + 1, expectedSeq - 1, expectedPrev, witnessed, checkpoints, broken);
+                // Classified after the loop: the reader must be closed first (PostgreSQL runs one command per connection at a time).
+                firstBad = (row, selfOk, linkOk);
+                break;
             }
 
             if (witnesses.TryGetValue(row.Seq, out var witness))
@@ -84,6 +86,12 @@ public sealed class AuditVerifier
             expectedPrev = row.Hash;
             expectedSeq++;
             previous = row;
+        }
+
+        if (firstBad is { } bad)
+        {
+            var broken = await ClassifyAsync(tenant, bad.Row, previous, expectedSeq, bad.SelfOk, bad.LinkOk, cancellationToken).ConfigureAwait(false);
+            return Fail(tenant, verified, startSeq + 1, expectedSeq - 1, expectedPrev, witnessed, checkpoints, broken);
         }
 
         var lastSeq = expectedSeq - 1;

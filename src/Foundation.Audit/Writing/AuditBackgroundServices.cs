@@ -176,3 +176,62 @@ internal sealed partial class AuditCheckpointService : BackgroundService
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Writing time-based audit checkpoints failed; retrying at the next interval.")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>Purges due events of every tenant every <see cref="AuditRetentionOptions.IntervalMinutes"/>, when some retention is configured.</summary>
+internal sealed partial class AuditRetentionBackgroundService : BackgroundService
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IOptionsMonitor<AuditOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public AuditRetentionBackgroundService(IServiceScopeFactory scopes, IOptionsMonitor<AuditOptions> options, TimeProvider time,
+        ILogger<AuditRetentionBackgroundService> logger)
+    {
+        _scopes = scopes;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(_options.CurrentValue.Retention.IntervalMinutes), _time, stoppingToken).ConfigureAwait(false);
+                if (!_options.CurrentValue.Retention.Enabled)
+                {
+                    continue;
+                }
+
+                var scope = _scopes.CreateAsyncScope();
+                await using (scope.ConfigureAwait(false))
+                {
+                    var purged = await scope.ServiceProvider.GetRequiredService<Retention.AuditRetentionService>().PurgeAllAsync(stoppingToken).ConfigureAwait(false);
+                    foreach (var p in purged)
+                    {
+                        LogPurged(_logger, p.EventsDeleted, p.TenantId, p.SealedThroughSeq ?? 0);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // keep purging after a database hiccup
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogFailed(_logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Purged {Count} audit events of tenant '{TenantId}' (sealed through #{Seq}).")]
+    private static partial void LogPurged(ILogger logger, long count, string tenantId, long seq);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "Purging audit events failed; retrying at the next interval.")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -207,6 +207,36 @@ public abstract class AuditHttpTests<TDatabase>(TDatabase database) : IClassFixt
         broken.GetProperty("break").GetProperty("seq").GetInt64().ShouldBe(9);
     }
 
+    [Fact]
+    public async Task A_legal_hold_is_placed_read_and_released_by_admins()
+    {
+        (await SendJson(HttpMethod.Put, "/api/v1/audit/legal-hold", $"u-1;{Tenant};member", "{\"reason\":\"x\"}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var missing = await SendJson(HttpMethod.Put, "/api/v1/audit/legal-hold", Admin, "{}");
+        missing.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ReadJson(missing)).GetProperty("field").GetString().ShouldBe("reason");
+        (await Send("/api/v1/audit/legal-hold", Admin)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var placed = await SendJson(HttpMethod.Put, "/api/v1/audit/legal-hold", Admin, "{\"reason\":\"case 17\"}");
+        placed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var hold = await ReadJson(await Send("/api/v1/audit/legal-hold", Admin));
+        hold.GetProperty("reason").GetString().ShouldBe("case 17");
+        hold.GetProperty("placedBy").GetString().ShouldBe("admin-1");
+        (await SendJson(HttpMethod.Delete, "/api/v1/audit/legal-hold", Admin, null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await SendJson(HttpMethod.Delete, "/api/v1/audit/legal-hold", Admin, null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private async Task<HttpResponseMessage> SendJson(HttpMethod method, string url, string caller, string? json)
+    {
+        using var request = AuditTestHost.Get(url, caller);
+        request.Method = method;
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        return await _host.Client.SendAsync(request);
+    }
+
     private async Task<HttpResponseMessage> Send(string url, string? caller) => await _host.Client.SendAsync(AuditTestHost.Get(url, caller));
 
     private static async Task<JsonElement> ReadJson(HttpResponseMessage response)
