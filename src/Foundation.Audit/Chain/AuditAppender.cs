@@ -52,6 +52,7 @@ internal sealed class AuditAppender
                 }
 
                 var now = AuditCanonicalForm.ToMicroseconds(_time.GetUtcNow());
+                var chained = new List<AuditEventEntity>(rows.Count);
                 foreach (var group in rows.GroupBy(e => e.TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
                 {
                     var head = await LockHeadAsync(db, group.Key, now, ct).ConfigureAwait(false);
@@ -61,7 +62,7 @@ internal sealed class AuditAppender
                         e.PrevHash = head.LastHash;
                         e.Hash = AuditCanonicalForm.EventHash(e);
                         head.LastHash = e.Hash;
-                        db.Events.Add(e);
+                        chained.Add(e);
 
                         // Exactly every N events, whatever the batch size: a checkpoint lands on each multiple of EveryEvents.
                         if (head.LastSeq - head.CheckpointSeq >= _options.CurrentValue.Checkpoints.EveryEvents)
@@ -73,7 +74,8 @@ internal sealed class AuditAppender
                     await CheckpointIfDueAsync(db, head, now, force: false, ct).ConfigureAwait(false);
                 }
 
-                await db.SaveChangesAsync(ct).ConfigureAwait(false);
+                await AuditEventInserter.InsertAsync(db, chained, ct).ConfigureAwait(false);
+                await db.SaveChangesAsync(ct).ConfigureAwait(false); // heads and checkpoints
                 await tx.CommitAsync(ct).ConfigureAwait(false);
                 db.ChangeTracker.Clear();
                 return rows.Count;
