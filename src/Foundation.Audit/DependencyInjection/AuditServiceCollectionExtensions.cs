@@ -109,7 +109,7 @@ public sealed class AuditBuilder
         });
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditSigningValidator>(
-            sp => new AuditSigningValidator(sp.GetService<ISecretProtector>() is not null)));
+            sp => new AuditSigningValidator(sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(ISecretProtector)))));
         services.TryAddSingleton<AuditDatabaseMigrator>();
         services.TryAddSingleton<AuditSigningKeyRing>();
         services.TryAddSingleton<AuditAppender>();

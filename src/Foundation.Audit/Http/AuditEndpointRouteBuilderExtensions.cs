@@ -5,6 +5,7 @@ using Foundation.Audit.Query;
 using Foundation.Audit.Retention;
 using Foundation.Audit.Verification;
 using Foundation.Callers;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,11 +27,13 @@ public static class AuditEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(prefix);
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<AuditOptions>>().Value;
         var group = endpoints.MapGroup(prefix)
             .WithTags("Audit")
-            .AddEndpointFilter<AuditProblemFilter>()
-            .RequireAuthorization(options.AdminPolicy);
+            .AddEndpointFilter<AuditProblemFilter>();
+
+        // The policy name is read when the endpoints are built, not now: options (and their validation) stay a start-up matter.
+        ((IEndpointConventionBuilder)group).Add(b =>
+            b.Metadata.Add(new AuthorizeAttribute(b.ApplicationServices.GetRequiredService<IOptions<AuditOptions>>().Value.AdminPolicy)));
 
         group.MapGet("/events", async (HttpRequest request, ICurrentCaller caller, AuditQueryService audit, CancellationToken ct) =>
             Results.Ok(await audit.QueryAsync(caller.TenantId, AuditHttpQuery.Parse(request.Query, AuditHttpQuery.PageNames), ct).ConfigureAwait(false)))
