@@ -20,6 +20,7 @@ internal sealed partial class AuditWriterBackgroundService : BackgroundService
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdownDeadline = new();
     private int _draining;
+    private int _disposed;
 
     public AuditWriterBackgroundService(DurableAuditEventWriter writer, AuditAppender appender, IServiceScopeFactory scopes, IOptionsMonitor<AuditOptions> options,
         TimeProvider time, AuditTelemetry telemetry, ILogger<AuditWriterBackgroundService> logger)
@@ -37,6 +38,11 @@ internal sealed partial class AuditWriterBackgroundService : BackgroundService
     {
         // Stop accepting, let ExecuteAsync drain the channel; give up (counting drops) only after ShutdownFlushSeconds.
         _writer.Complete();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return; // a host disposed before (or while) stopping: its container, and with it the database, is gone
+        }
+
         _shutdownDeadline.CancelAfter(TimeSpan.FromSeconds(_options.CurrentValue.ShutdownFlushSeconds));
         await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -46,7 +52,12 @@ internal sealed partial class AuditWriterBackgroundService : BackgroundService
 
     public override void Dispose()
     {
-        _shutdownDeadline.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _shutdownDeadline.Cancel();
+            _shutdownDeadline.Dispose();
+        }
+
         base.Dispose();
     }
 
@@ -59,20 +70,21 @@ internal sealed partial class AuditWriterBackgroundService : BackgroundService
         var batchSize = _options.CurrentValue.BatchSize;
         var batch = new List<AuditEventEntity>(batchSize);
         var reader = _writer.Reader;
+        var deadline = _shutdownDeadline.Token; // captured once: it stays usable after Dispose (which cancels it first)
         try
         {
-            while (await reader.WaitToReadAsync(_shutdownDeadline.Token).ConfigureAwait(false))
+            while (await reader.WaitToReadAsync(deadline).ConfigureAwait(false))
             {
                 while (batch.Count < batchSize && reader.TryRead(out var e))
                 {
                     batch.Add(e);
                 }
 
-                await AppendWithRetryAsync(batch, _shutdownDeadline.Token).ConfigureAwait(false);
+                await AppendWithRetryAsync(batch, deadline).ConfigureAwait(false);
                 batch.Clear();
             }
         }
-        catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             var lost = batch.Count;
             while (reader.TryRead(out _))
