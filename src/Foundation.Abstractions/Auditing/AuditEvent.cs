@@ -45,6 +45,21 @@ public sealed record AuditEvent
     public string? IpAddress { get; init; }
 
     /// <summary>
+    /// What kind of actor acted; <see langword="null"/> lets the writer infer it (an API key when <see cref="ActorApiKeyId"/> is set,
+    /// a user when <see cref="ActorUserId"/> is set, otherwise the system).
+    /// </summary>
+    public AuditActorType? ActorType { get; init; }
+
+    /// <summary>The id (never the secret) of the API key the actor authenticated with, if any.</summary>
+    public string? ActorApiKeyId { get; init; }
+
+    /// <summary>The client's User-Agent, if known.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>How much the event matters; <see langword="null"/> lets the writer derive it from <see cref="Outcome"/>.</summary>
+    public AuditSeverity? Severity { get; init; }
+
+    /// <summary>
     /// Extra facts, as short strings. Never put secrets, passwords or tokens here.
     /// </summary>
     public IReadOnlyDictionary<string, string?> Data { get; init; } = EmptyData;

@@ -4,6 +4,7 @@ using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Correlation;
 using Foundation.Hosting.Health;
 using Foundation.Hosting.Metrics;
+using Foundation.Hosting.RateLimiting;
 using Foundation.Hosting.SecurityHeaders;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -122,6 +123,7 @@ public static class FoundationApplicationBuilderExtensions
         Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
         Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
         Foundation.Hosting.Costing.CostingEndpoints.MapCostingEndpoints(packages);
+        packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         FoundationSecondFactorRoutes.Apply(packages);
         return endpoints;
     }

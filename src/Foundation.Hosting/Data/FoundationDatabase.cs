@@ -62,6 +62,7 @@ internal sealed partial class FoundationDatabaseMigrationService(
             await scope.ServiceProvider.GetRequiredService<TotpDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             await scope.ServiceProvider.GetRequiredService<Foundation.Llm.Routing.Storage.LlmDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             await scope.ServiceProvider.GetRequiredService<Foundation.Costing.Storage.CostingDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await scope.ServiceProvider.GetRequiredService<Foundation.Audit.Storage.AuditDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
         LogMigrated(logger, database.Provider);

@@ -111,6 +111,9 @@ public static class FoundationServiceCollectionExtensions
     {
         // First among the packages' hosted services, so the schema exists before any of them runs.
         services.AddHostedService<FoundationDatabaseMigrationService>();
+
+        // Audit next: its durable, hash-chained writer replaces the logging one, and its writer stops after the packages that raise events.
+        services.AddFoundationAudit(configuration).UseDbContext(FoundationDatabase.Configure);
         services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
 
         // Also registers the totp second factor, so login answers a challenge for users who enabled it.

@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using Foundation.Audit;
+using Foundation.Audit.Chain;
+using Foundation.Audit.Diagnostics;
+using Foundation.Audit.Query;
+using Foundation.Audit.Retention;
+using Foundation.Audit.Storage;
+using Foundation.Audit.Verification;
+using Foundation.Audit.Writing;
+using Foundation.Auditing;
+using Foundation.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Foundation.Audit.</summary>
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Foundation.Audit with options from <c>Foundation:Audit</c>. Choose a store on the returned builder; the store makes the durable,
+    /// hash-chained writer the <see cref="IAuditEventWriter"/> (replacing the logging default, not a writer the host registered itself).
+    /// </summary>
+    public static AuditBuilder AddFoundationAudit(this IServiceCollection services, IConfiguration configuration, Action<AuditOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services, options);
+    }
+
+    /// <summary>Registers Foundation.Audit with options set in code only.</summary>
+    public static AuditBuilder AddFoundationAudit(this IServiceCollection services, Action<AuditOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<AuditOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services, options);
+    }
+
+    private static AuditBuilder AddCore(IServiceCollection services, OptionsBuilder<AuditOptions> options)
+    {
+        options.ValidateOnStart();
+        services.AddFoundationDefaults();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
+        services.TryAddSingleton(sp => new AuditTelemetry(sp.GetService<IMeterFactory>()));
+        return new AuditBuilder(services);
+    }
+}
+
+/// <summary>Chooses where Foundation.Audit keeps its chain.</summary>
+public sealed class AuditBuilder
+{
+    internal AuditBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Keeps the audit log in the SQLite database of <paramref name="connectionString"/>.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
+    public AuditBuilder UseSqlite(string connectionString, bool migrateOnStartup = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return UseDbContext(o => o.UseSqlite(connectionString), migrateOnStartup);
+    }
+
+    /// <summary>Keeps the audit log in the PostgreSQL database of <paramref name="connectionString"/> (several instances share one chain per tenant).</summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
+    public AuditBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return UseDbContext(o => o.UseNpgsql(connectionString), migrateOnStartup);
+    }
+
+    /// <summary>Configures <see cref="AuditDbContext"/> yourself. The migrations ship for SQLite and PostgreSQL only.</summary>
+    public AuditBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return UseDbContext((_, o) => configure(o), migrateOnStartup);
+    }
+
+    /// <summary>Configures <see cref="AuditDbContext"/> from the application's services (a connection known once the container is built).</summary>
+    public AuditBuilder UseDbContext(Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = Services;
+        services.RemoveAll<AuditDbContext>();
+        services.RemoveAll<DbContextOptions<AuditDbContext>>();
+        services.RemoveAll<IDbContextOptionsConfiguration<AuditDbContext>>();
+        services.AddDbContextPool<AuditDbContext>((provider, o) =>
+        {
+            configure(provider, o);
+            AuditDbContext.ApplyDefaults(o);
+        });
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditSigningValidator>(
+            sp => new AuditSigningValidator(sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(ISecretProtector)))));
+        services.TryAddSingleton<AuditDatabaseMigrator>();
+        services.TryAddSingleton<AuditSigningKeyRing>();
+        services.TryAddSingleton<AuditAppender>();
+        services.TryAddSingleton<DurableAuditEventWriter>();
+        services.TryAddScoped<AuditVerifier>();
+        services.TryAddScoped<AuditQueryService>();
+        services.TryAddScoped(sp => new AuditRetentionService(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditAppender>(),
+            sp.GetRequiredService<AuditSigningKeyRing>(), sp.GetRequiredService<IOptionsMonitor<AuditOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IAuditEventWriter>()));
+
+        // The durable writer replaces the logging default, but never a writer the host registered itself.
+        var existing = services.LastOrDefault(d => d.ServiceType == typeof(IAuditEventWriter));
+        if (existing is null || existing.ImplementationType == typeof(LoggingAuditEventWriter))
+        {
+            services.RemoveAll<IAuditEventWriter>();
+            services.AddSingleton<IAuditEventWriter>(sp => sp.GetRequiredService<DurableAuditEventWriter>());
+        }
+
+        if (migrateOnStartup)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDatabaseMigrationHostedService>());
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditWriterBackgroundService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditCheckpointService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditRetentionBackgroundService>());
+        return this;
+    }
+}

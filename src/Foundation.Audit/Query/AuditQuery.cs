@@ -1,0 +1,66 @@
+namespace Foundation.Audit.Query;
+
+/// <summary>Filters of an audit query; every one is optional. The tenant is not a filter: it is always the caller's.</summary>
+public sealed record AuditQuery
+{
+    /// <summary>The largest page.</summary>
+    public const int MaxLimit = 500;
+
+    /// <summary>The page size when none is given.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>Events by this actor: a user id or an API key id.</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Events whose action starts with this (<c>auth.</c>, <c>auth.login</c>).</summary>
+    public string? ActionPrefix { get; init; }
+
+    /// <summary>Events on this kind of target.</summary>
+    public string? TargetType { get; init; }
+
+    /// <summary>Events on this target id.</summary>
+    public string? TargetId { get; init; }
+
+    /// <summary><c>success</c>, <c>failure</c> or <c>denied</c>.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>Events at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Events before this time.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Page size, 1 to <see cref="MaxLimit"/> (default <see cref="DefaultLimit"/>); ignored by exports.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>The <see cref="AuditPage.NextPageToken"/> of the previous page (same tenant, same filters); ignored by exports.</summary>
+    public string? PageToken { get; init; }
+}
+
+/// <summary>One stored audit event, as the API shows it (and as the canonical form hashes it: see docs/audit.md).</summary>
+/// <param name="Id">Time-ordered id.</param>
+/// <param name="TenantId">The tenant ("" for none).</param>
+/// <param name="Seq">Position in the tenant's chain.</param>
+/// <param name="OccurredAt">When it happened (UTC, microseconds).</param>
+/// <param name="ActorType"><c>user</c>, <c>api_key</c> or <c>system</c>.</param>
+/// <param name="ActorUserId">The acting user.</param>
+/// <param name="ActorApiKeyId">The API key used.</param>
+/// <param name="Action">The namespaced action.</param>
+/// <param name="TargetType">The kind of target.</param>
+/// <param name="TargetId">The target's id.</param>
+/// <param name="Outcome"><c>success</c>, <c>failure</c> or <c>denied</c>.</param>
+/// <param name="Severity"><c>information</c>, <c>warning</c> or <c>critical</c>.</param>
+/// <param name="ClientIp">The client's address.</param>
+/// <param name="UserAgent">The client's User-Agent.</param>
+/// <param name="RequestId">The request's correlation id.</param>
+/// <param name="Details">The details as JSON text, exactly as hashed (parse it to read the values).</param>
+/// <param name="PrevHash">The previous event's hash.</param>
+/// <param name="Hash">This event's hash.</param>
+public sealed record AuditRecord(Guid Id, string TenantId, long Seq, DateTimeOffset OccurredAt, string ActorType, string? ActorUserId, string? ActorApiKeyId,
+    string Action, string? TargetType, string? TargetId, string Outcome, string Severity, string? ClientIp, string? UserAgent, string? RequestId,
+    string? Details, string PrevHash, string Hash);
+
+/// <summary>A page of events, newest first.</summary>
+/// <param name="Items">The events.</param>
+/// <param name="NextPageToken">Pass it as <c>pageToken</c> for the next (older) page; <see langword="null"/> on the last page.</param>
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Items, string? NextPageToken);
