@@ -1,3 +1,4 @@
+using Foundation.Configuration;
 using System.Diagnostics.Metrics;
 using Foundation.Audit;
 using Foundation.Audit.Chain;
@@ -29,7 +30,7 @@ public static class AuditServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
+        var options = services.AddOptions<AuditOptions>().BindStrictly(configuration.GetSection(AuditOptions.SectionName));
         if (configure is not null)
         {
             options.Configure(configure);

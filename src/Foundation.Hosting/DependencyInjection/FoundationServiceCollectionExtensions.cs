@@ -41,10 +41,10 @@ public static class FoundationServiceCollectionExtensions
     /// <summary>
     /// Children of <c>Foundation</c> bound by the packages' own options (each checks its keys strictly), so the root
     /// options leave them alone: <c>Hosting</c> (<see cref="HostingOptions"/>), <c>Auth</c> (with <c>Auth:Totp</c>),
-    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>) and <c>Costing</c>. Any other key under
+    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c> and <c>Audit</c>. Any other key under
     /// <c>Foundation</c> that <see cref="FoundationOptions"/> does not read fails the start.
     /// </summary>
-    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing"];
+    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit"];
 
     /// <summary>
     /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
