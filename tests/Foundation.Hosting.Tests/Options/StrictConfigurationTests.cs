@@ -54,7 +54,7 @@ public sealed partial class StrictConfigurationTests
         var roots = OptionsTree.Roots().Select(r => r.Path).ToList();
         roots.ShouldBe(
             [
-                "Foundation", "Foundation:Auth", "Foundation:Auth:Totp", "Foundation:Costing", "Foundation:Hosting",
+                "Foundation", "Foundation:Audit", "Foundation:Auth", "Foundation:Auth:Totp", "Foundation:Costing", "Foundation:Hosting",
                 "Foundation:Hosting:Metrics", "Foundation:Llm", "Foundation:Llm:Demo", "Foundation:Llm:ProviderKeys",
             ],
             ignoreOrder: true);
@@ -147,7 +147,7 @@ public sealed partial class StrictConfigurationTests
     {
         var failure = StrictFailure(new() { ["Foundation:Costs:TimeZone"] = "UTC" });
 
-        failure.ShouldStartWith("Foundation:Costs is not a known key; the keys under Foundation are DataDirectory, Database, DataProtection, Hosting, Auth, Llm, Costing.", Case.Sensitive);
+        failure.ShouldStartWith("Foundation:Costs is not a known key; the keys under Foundation are DataDirectory, Database, DataProtection, Hosting, Auth, Llm, Costing, Audit.", Case.Sensitive);
         failure.ShouldEndWith("Did you mean Foundation:Costing?", Case.Sensitive);
     }
 
