@@ -1,10 +1,12 @@
 using System.Globalization;
 using Foundation.Audit.Chain;
 using Foundation.Audit.Storage;
+using Foundation.Internal;
+using static Foundation.Internal.CsvText;
 
 namespace Foundation.Audit.Internal;
 
-/// <summary>RFC 4180 CSV with formula-injection protection (the same rules as Foundation.Costing's export).</summary>
+/// <summary>The audit export's CSV columns; escaping is the suite's one <see cref="CsvText"/>.</summary>
 internal static class AuditCsv
 {
     internal static readonly string?[] Header =
@@ -12,40 +14,6 @@ internal static class AuditCsv
         "seq", "id", "occurred_at", "tenant_id", "actor_type", "actor_user_id", "actor_api_key_id", "action", "target_type", "target_id", "outcome",
         "severity", "client_ip", "user_agent", "request_id", "details", "prev_hash", "hash",
     ];
-
-    /// <summary>
-    /// One field: quoted when it contains a comma, a quote, CR or LF (quotes doubled); text starting with <c>=</c>, <c>+</c>, <c>-</c>,
-    /// <c>@</c>, tab or CR gets a leading apostrophe so a spreadsheet shows it instead of evaluating it. <see langword="null"/> is empty.
-    /// </summary>
-    public static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    public static async Task WriteRowAsync(TextWriter writer, IReadOnlyList<string?> fields)
-    {
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0)
-            {
-                await writer.WriteAsync(',').ConfigureAwait(false);
-            }
-
-            await writer.WriteAsync(fields[i]).ConfigureAwait(false);
-        }
-
-        await writer.WriteAsync("\r\n").ConfigureAwait(false);
-    }
 
     public static string?[] Fields(AuditEventEntity e) =>
     [

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Foundation.Audit.Chain;
 using Foundation.Audit.Internal;
+using Foundation.Internal;
 using Foundation.Audit.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -105,11 +106,11 @@ public sealed class AuditQueryService
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(writer);
         Validate(query);
-        await AuditCsv.WriteRowAsync(writer, AuditCsv.Header).ConfigureAwait(false);
+        await CsvText.WriteRowAsync(writer, AuditCsv.Header).ConfigureAwait(false);
         var count = 0L;
         await foreach (var e in Filter(tenantId ?? "", query).OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await AuditCsv.WriteRowAsync(writer, AuditCsv.Fields(e)).ConfigureAwait(false);
+            await CsvText.WriteRowAsync(writer, AuditCsv.Fields(e)).ConfigureAwait(false);
             count++;
         }
 

@@ -1,3 +1,4 @@
+using Foundation.Internal;
 using System.Globalization;
 using Foundation.Callers;
 using Foundation.Costing.Internal;
@@ -317,35 +318,9 @@ public static class CsvWriter
     /// One field: quoted when it contains a comma, a quote, CR or LF (quotes doubled); text starting with <c>=</c>, <c>+</c>, <c>-</c>,
     /// <c>@</c>, tab or CR gets a leading apostrophe so a spreadsheet shows it instead of evaluating it. <see langword="null"/> is empty.
     /// </summary>
-    public static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
+    public static string Escape(string? value) => CsvText.Escape(value);
 
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    internal static async Task WriteRowAsync(TextWriter writer, IReadOnlyList<string?> fields)
-    {
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0)
-            {
-                await writer.WriteAsync(',').ConfigureAwait(false);
-            }
-
-            await writer.WriteAsync(fields[i]).ConfigureAwait(false);
-        }
-
-        await writer.WriteAsync("\r\n").ConfigureAwait(false);
-    }
+    internal static Task WriteRowAsync(TextWriter writer, IReadOnlyList<string?> fields) => CsvText.WriteRowAsync(writer, fields);
 
     internal static string?[] Fields(LedgerEntry e)
     {
