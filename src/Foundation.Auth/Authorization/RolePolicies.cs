@@ -1,3 +1,4 @@
+using Foundation.Abstractions.Authorization;
 using Foundation.Auth.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -11,28 +12,32 @@ namespace Foundation.Auth.Authorization;
 public static class RolePolicies
 {
     /// <summary>Owners only.</summary>
-    public const string Owner = "foundation:role:owner";
+    public const string Owner = FoundationPolicies.Owner;
 
     /// <summary>Admins and owners.</summary>
-    public const string Admin = "foundation:role:admin";
+    public const string Admin = FoundationPolicies.Admin;
 
     /// <summary>Members, admins and owners.</summary>
-    public const string Member = "foundation:role:member";
+    public const string Member = FoundationPolicies.Member;
 
     /// <summary>Anyone with a built-in role.</summary>
-    public const string Viewer = "foundation:role:viewer";
+    public const string Viewer = FoundationPolicies.Viewer;
 
     /// <summary>
     /// Platform operators only: signed-in users (not API keys) whose id is listed in <c>Foundation:Auth:PlatformOperators</c>
     /// (<see cref="AuthOptions.PlatformOperators"/>). Role claims play no part, so no tenant owner or admin can grant it.
     /// </summary>
-    public const string PlatformOperator = "foundation:platform-operator";
+    public const string PlatformOperator = FoundationPolicies.PlatformOperator;
 
-    /// <summary>Adds the four role policies and <see cref="PlatformOperator"/> to <paramref name="options"/>.</summary>
+    /// <summary>A signed-in user's session (user id and session id in the token); API keys do not satisfy it.</summary>
+    public const string UserSession = FoundationPolicies.UserSession;
+
+    /// <summary>Adds the four role policies, <see cref="UserSession"/> and <see cref="PlatformOperator"/> to <paramref name="options"/>.</summary>
     public static AuthorizationOptions AddFoundationRolePolicies(this AuthorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddPolicy(PlatformOperator, p => p.RequireAuthenticatedUser().AddRequirements(new PlatformOperatorRequirement()));
+        options.AddPolicy(UserSession, p => p.RequireAuthenticatedUser().AddRequirements(new UserSessionRequirement()));
         options.AddPolicy(Owner, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Owner)));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Admin)));
         options.AddPolicy(Member, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Member)));

@@ -9,7 +9,8 @@ namespace Foundation.Hosting.Authorization;
 /// Answers a refusal caused only by <see cref="SecondFactorRequirement"/> with a 403 problem that says how to step up
 /// (<c>second_factor_step_up_required</c>, <c>maxAgeSeconds</c>); everything else goes to ASP.NET Core's default handler
 /// (a challenge or the Bearer scheme's <c>forbidden</c> problem). When another requirement failed too (a missing role),
-/// a step-up would not help, so the answer stays the plain 403.
+/// a step-up would not help, so the answer stays the plain 403. A refusal caused only by <see cref="UserSessionRequirement"/>
+/// (an API key on a user-session endpoint) is the 403 "A user session is required".
 /// </summary>
 internal sealed class FoundationAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -26,6 +27,14 @@ internal sealed class FoundationAuthorizationResultHandler : IAuthorizationMiddl
         {
             var maxAge = failure.FailedRequirements.Cast<SecondFactorRequirement>().Min(r => r.MaxAge);
             return SecondFactorProblems.WriteStepUpRequiredAsync(context, maxAge);
+        }
+
+        if (authorizeResult.Forbidden
+            && authorizeResult.AuthorizationFailure is { FailCalled: false } sessionFailure
+            && sessionFailure.FailedRequirements.Any()
+            && sessionFailure.FailedRequirements.All(r => r is UserSessionRequirement))
+        {
+            return SecondFactorProblems.WriteSessionRequiredAsync(context);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

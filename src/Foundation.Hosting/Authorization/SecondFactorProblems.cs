@@ -62,6 +62,15 @@ internal static class SecondFactorProblems
         return WriteAsync(context, problem);
     }
 
+    /// <summary>The endpoint needs a signed-in user's session (<c>RolePolicies.UserSession</c>) and the caller has none (an API key).</summary>
+    public static Task WriteSessionRequiredAsync(HttpContext context) => WriteAsync(context, new ProblemDetails
+    {
+        Status = StatusCodes.Status403Forbidden,
+        Type = ForbiddenType,
+        Title = "A user session is required",
+        Detail = "This endpoint needs a signed-in user's access token; API keys cannot use it.",
+    });
+
     private static async Task WriteAsync(HttpContext context, ProblemDetails problem)
     {
         if (context.Response.HasStarted)
