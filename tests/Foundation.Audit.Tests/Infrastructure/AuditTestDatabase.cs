@@ -40,7 +40,7 @@ public abstract class AuditTestDatabase : IAsyncLifetime
     {
         var builder = new DbContextOptionsBuilder<AuditDbContext>();
         Configure(builder);
-        AuditDbContext.ApplyDefaults(builder);
+        Foundation.Internal.StoreModel.ApplyDefaults(builder);
         return new AuditDbContext(builder.Options);
     }
 

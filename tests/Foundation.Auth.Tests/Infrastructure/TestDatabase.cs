@@ -37,7 +37,7 @@ public abstract class TestDatabase : IAsyncLifetime
     {
         var builder = new DbContextOptionsBuilder<AuthDbContext>();
         Configure(builder);
-        AuthDbContextOptions.ApplyDefaults(builder);
+        Foundation.Internal.StoreModel.ApplyDefaults(builder);
         return new AuthDbContext(builder.Options);
     }
 

@@ -44,7 +44,7 @@ public abstract class TotpTestDatabase : IAsyncLifetime
     {
         var builder = new DbContextOptionsBuilder<TotpDbContext>();
         Configure(builder);
-        TotpDbContextOptions.ApplyDefaults(builder);
+        Foundation.Internal.StoreModel.ApplyDefaults(builder);
         return new TotpDbContext(builder.Options);
     }
 

@@ -40,7 +40,7 @@ public abstract class CostingTestDatabase : IAsyncLifetime
     {
         var builder = new DbContextOptionsBuilder<CostingDbContext>();
         Configure(builder);
-        CostingDbContext.ApplyDefaults(builder);
+        Foundation.Internal.StoreModel.ApplyDefaults(builder);
         return new CostingDbContext(builder.Options);
     }
 
