@@ -9,7 +9,7 @@ namespace Foundation.Llm.Routing.Storage;
 /// to run from several instances at once: on PostgreSQL a session advisory lock is held for the whole run (see
 /// ExclusiveMigration), on SQLite EF Core's lock row.
 /// </summary>
-public sealed class LlmDatabaseMigrator
+public sealed class LlmDatabaseMigrator : Foundation.Data.IStoreMigrator
 {
     /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
     internal const long MigrationLockKey = 0x46_6F_75_6E_04;
@@ -25,6 +25,9 @@ public sealed class LlmDatabaseMigrator
         ArgumentNullException.ThrowIfNull(scopeFactory);
         _scopeFactory = scopeFactory;
     }
+
+    /// <inheritdoc />
+    public string Name => "llm.provider-keys";
 
     /// <summary>Creates or upgrades the <c>llm_</c> tables to the latest migration.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)

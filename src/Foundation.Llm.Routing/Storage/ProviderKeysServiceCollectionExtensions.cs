@@ -106,6 +106,7 @@ public static class LlmProviderKeysServiceCollectionExtensions
             configure(provider, o);
             LlmDbContextOptions.ApplyDefaults(o);
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Foundation.Data.IStoreMigrator, LlmDatabaseMigrator>(sp => sp.GetRequiredService<LlmDatabaseMigrator>()));
 
         if (migrateOnStartup)
         {
