@@ -69,7 +69,7 @@ start_sample() {
 # An owner of the default tenant (the first account is its owner; the sample seeds a hard $1/month budget for each owner) and an
 # API key of theirs: what wrk sends.
 api_key() {
-  local email="bench@example.com" password="peer bench horse battery 42"
+  local email="bench@example.com" password="violet kettle drum marsh 42"
   curl -sf -o /dev/null -X POST "$B/api/v1/auth/register" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"$password\"}" || die "register failed"
   local at
