@@ -3,7 +3,7 @@
 #   Portkey, the bare .NET floor and the sample (published Release, SQLite, rate limits off) forwarding to the
 #   harness' fake upstream, (1) with the sample's hard role budget applying to the caller, (2) with budgets off.
 # Installs what it needs (nginx-light and wrk with apt-get when missing; Portkey with npm ci in a copy of the harness),
-# copies ../shared/peers (PEERS_SRC) to artifacts/bench-gateway/peers, and prints one table.
+# copies ../shared/peers (PEERS_SRC) to $TMPDIR/foundation-bench-gateway/peers (PEERS_DIR), and prints one table.
 # Usage: eng/bench-gateway.sh   (run it under /work/bin/cpu --exclusive on a shared machine)
 # Knobs: PEERS_SRC, DURATION (10s), WARMUP (5s), CONNS (16), PORT (5080); the harness' own knobs pass through.
 set -euo pipefail
@@ -11,7 +11,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS_SRC="${PEERS_SRC:-$ROOT/../shared/peers}"
 [[ -d "$PEERS_SRC" ]] || PEERS_SRC=/work/shared/peers
 WORK="$ROOT/artifacts/bench-gateway"
-PEERS="$WORK/peers"
+# Outside the repository: the repository's Directory.Build.props (analyzers, warnings as errors) must not apply to the floor.
+PEERS="${PEERS_DIR:-${TMPDIR:-/tmp}/foundation-bench-gateway/peers}"
 PORT="${PORT:-5080}"
 B="http://127.0.0.1:$PORT"
 export DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-5s}" CONNS="${CONNS:-16}"
@@ -24,7 +25,7 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq nginx-light wrk >/dev/null
 fi
 command -v jq >/dev/null || { apt-get install -y -qq jq >/dev/null; }
-mkdir -p "$WORK"
+mkdir -p "$WORK" "$(dirname "$PEERS")"
 if [[ ! -d "$PEERS" ]]; then
   log "copying $PEERS_SRC to $PEERS"
   cp -r "$PEERS_SRC" "$PEERS"
