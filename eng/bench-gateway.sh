@@ -59,6 +59,7 @@ start_sample() {
     --Foundation:Llm:Providers:upstream:Type=OpenAICompatible \
     --Foundation:Llm:Providers:upstream:BaseUrl=http://127.0.0.1:18081/v1 \
     --Foundation:Llm:Providers:upstream:ApiKey=sk-peerbench-dummy \
+    --Foundation:Llm:Providers:upstream:System=openai \
     --Foundation:Llm:Models:gpt-4o-mini:Deployments:0:Provider=upstream \
     --Foundation:Llm:Models:gpt-4o-mini:Deployments:0:Model=gpt-4o-mini \
     --Foundation:Costing:Budgets:Enabled="$budgets") >"$data.log" 2>&1 &
