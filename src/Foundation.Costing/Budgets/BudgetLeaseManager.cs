@@ -46,19 +46,23 @@ internal sealed partial class BudgetLeaseManager
 
     /// <summary>
     /// Admits <paramref name="demand"/> against a slice of every budget in <paramref name="budgets"/>, taking or topping up slices as needed.
-    /// Returns <see langword="null"/> (nothing taken) when a budget must be metered per call: a rolling window, an unpriced call against a
-    /// money limit, or headroom below the smallest slice.
+    /// Returns <see langword="null"/> (nothing taken) when a budget must be metered per call: a rolling window or headroom below the
+    /// smallest slice.
     /// </summary>
     public async ValueTask<LeaseTake[]?> TryReserveAsync(BudgetDemand demand, long costNanos, List<BudgetEntity> budgets, DateTimeOffset now, TimeZoneInfo zone,
         CancellationToken cancellationToken)
     {
         foreach (var b in budgets)
         {
-            if (b.Period == BudgetPeriod.Rolling || (costNanos <= 0 && b.LimitCostNanos is not null) || (demand.Tokens <= 0 && b.LimitTokens is not null))
+            if (b.Period == BudgetPeriod.Rolling || (demand.Tokens <= 0 && b.LimitTokens is not null))
             {
                 return null;
             }
         }
+
+        // An unpriced call (worst case $0) takes one nano-dollar: admitted while the period has any money left, the rule of the per-call
+        // path (spent + reserved < limit), and given back when it settles at $0.
+        costNanos = Math.Max(1, costNanos);
 
         var validUntil = now.AddSeconds(_options.CurrentValue.Budgets.Leases.TtlSeconds / 4.0);
         var takes = new LeaseTake[budgets.Count];
