@@ -124,14 +124,21 @@ public sealed class CostingBuilder
         services.RemoveAll<IUsageRecordSink>();
         services.AddSingleton<IUsageRecordSink>(sp => sp.GetRequiredService<UsageLedgerWriter>());
         services.TryAddSingleton(sp => new BudgetEventPublisher(sp.GetRequiredService<IAuditEventWriter>(), sp.GetServices<IBudgetEventHandler>(), sp.GetRequiredService<ILogger<BudgetEventPublisher>>()));
+        services.TryAddSingleton(sp => new BudgetDefinitionCache(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<CostingOptions>>()));
         services.TryAddSingleton(sp => new BudgetEnforcer(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptionsMonitor<CostingOptions>>(), sp.GetRequiredService<CostingTelemetry>(), sp.GetRequiredService<BudgetEventPublisher>(),
-            sp.GetRequiredService<ILogger<BudgetEnforcer>>()));
-        services.TryAddScoped<BudgetService>();
+            sp.GetRequiredService<BudgetDefinitionCache>(), sp.GetRequiredService<ILogger<BudgetEnforcer>>()));
+        services.TryAddScoped(sp => new BudgetService(sp.GetRequiredService<CostingDbContext>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<CostingOptions>>(), sp.GetRequiredService<IAuditEventWriter>(), sp.GetRequiredService<Foundation.Callers.ICurrentCaller>())
+        {
+            Enforcer = sp.GetRequiredService<BudgetEnforcer>(),
+        });
         services.TryAddScoped<PriceCatalogService>();
         services.TryAddScoped<CostAnalyticsService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UsageLedgerBackgroundService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReservationReclaimerService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BudgetLeaseFlushService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PriceRefreshService>());
         return this;
     }

@@ -27,6 +27,9 @@ public sealed class CostingDbContext : DbContext
     /// <summary>In-flight reservations.</summary>
     public DbSet<ReservationEntity> Reservations => Set<ReservationEntity>();
 
+    /// <summary>Instances' budget leases.</summary>
+    public DbSet<BudgetLeaseEntity> BudgetLeases => Set<BudgetLeaseEntity>();
+
     /// <summary>Administrator prices.</summary>
     public DbSet<PriceEntity> Prices => Set<PriceEntity>();
 
