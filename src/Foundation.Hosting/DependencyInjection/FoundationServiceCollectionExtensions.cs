@@ -99,7 +99,7 @@ public static class FoundationServiceCollectionExtensions
         AddRateLimiting(services);
         AddHealth(services);
         AddLogging(services, hostingSection);
-        services.AddHostedService<OpenTelemetryExportService>();
+        OpenTelemetryRegistration.AddFoundationOpenTelemetry(services, hostingSection);
         AddPackages(services, configuration);
         MetricsRegistration.AddFoundationMetrics(services, hostingSection);
 
