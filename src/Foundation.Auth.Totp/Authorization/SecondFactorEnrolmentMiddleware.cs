@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Foundation.Auth;
 using Foundation.Auth.Tokens;
 using Foundation.Auth.Authorization;
 using Microsoft.AspNetCore.Authorization;
