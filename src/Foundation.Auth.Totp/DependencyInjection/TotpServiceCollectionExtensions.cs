@@ -23,9 +23,10 @@ public sealed class TotpBuilder
 public static class TotpServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="TotpService"/> and the <c>totp</c> second factor of Foundation.Auth's login, with options from
-    /// <c>Foundation:Auth:Totp</c>. Expects an <c>ISecretProtector</c> (Foundation.Hosting registers one). Choose the
-    /// store on the returned builder.
+    /// Registers <see cref="TotpService"/>, <see cref="TwoFactorLoginService"/>, the <c>totp</c> second factor of
+    /// Foundation.Auth's login and the enrolment cache of <c>UseFoundationSecondFactorEnrolment()</c>, with options from
+    /// <c>Foundation:Auth:Totp</c>. Expects <c>AddFoundationAuth</c> and an <c>ISecretProtector</c> (Foundation.Hosting
+    /// registers one). Choose the store on the returned builder; map the HTTP API with <c>app.MapFoundationTotpApi()</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration holding <c>Foundation:Auth:Totp</c>.</param>
@@ -44,6 +45,8 @@ public static class TotpServiceCollectionExtensions
         services.AddFoundationDefaults();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TotpOptions>, TotpOptionsValidator>());
         services.TryAddScoped<TotpService>();
+        services.TryAddScoped<TwoFactorLoginService>();
+        services.TryAddSingleton<SecondFactorEnrolmentCache>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<ISecondFactorProvider, TotpSecondFactorProvider>());
         services.TryAddSingleton<TotpDatabaseMigrator>();
         return new TotpBuilder(services);

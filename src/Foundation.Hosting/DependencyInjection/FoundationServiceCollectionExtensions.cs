@@ -2,7 +2,6 @@ using System.Net;
 using Foundation.Callers;
 using Foundation.Configuration;
 using Foundation.Hosting;
-using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Callers;
 using Foundation.Hosting.Data;
 using Foundation.Hosting.Errors;
@@ -13,8 +12,6 @@ using Foundation.Hosting.RateLimiting;
 using Foundation.Hosting.Security;
 using Foundation.Hosting.Telemetry;
 using Foundation.Security;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -116,9 +113,9 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationAudit(configuration).UseDbContext(FoundationDatabase.Configure);
         services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
 
-        // Also registers the totp second factor, so login answers a challenge for users who enabled it.
+        // Also registers the totp second factor, so login answers a challenge for users who enabled it, and the
+        // "2FA required for roles" enrolment cache; AddFoundationAuth registered the step-up and user-session 403 answers.
         services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
-        AddSecondFactorPolicies(services);
 
         // Costing: prices, the usage ledger, budgets and analytics on the same database; the gateway meters every deployment with it.
         services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
@@ -128,26 +125,6 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
         Foundation.Hosting.Llm.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
         services.AddAuthorization();
-    }
-
-    /// <summary>
-    /// "2FA required for roles" and step-up answers. The result handler replaces ASP.NET Core's default one (which an
-    /// earlier AddAuthorization() may have registered) but not one of the host's own.
-    /// </summary>
-    private static void AddSecondFactorPolicies(IServiceCollection services)
-    {
-        services.TryAddSingleton<SecondFactorEnrolmentCache>();
-        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
-        if (existing?.ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
-        {
-            services.Remove(existing);
-            existing = null;
-        }
-
-        if (existing is null)
-        {
-            services.AddSingleton<IAuthorizationMiddlewareResultHandler, FoundationAuthorizationResultHandler>();
-        }
     }
 
     private static void AddErrors(IServiceCollection services)

@@ -1,13 +1,12 @@
 using System.Security.Claims;
-using Foundation.Auth;
 using Foundation.Auth.Tokens;
-using Foundation.Auth.Totp;
+using Foundation.Auth.Authorization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Foundation.Hosting.Authorization;
+namespace Foundation.Auth.Totp.Authorization;
 
 /// <summary>
 /// "2FA required for roles" (<c>Foundation:Auth:Totp:RequiredForRoles</c>): a signed-in caller holding one of those roles
@@ -15,7 +14,8 @@ namespace Foundation.Hosting.Authorization;
 /// every endpoint that requires authorization, except those marked <see cref="AllowWithoutSecondFactorEnrolmentAttribute"/>.
 /// Endpoints anyone may call (anonymous ones, health, metrics, OpenAPI) are not affected: dropping the token would get
 /// the caller in anyway. Also evicts the caller from <see cref="SecondFactorEnrolmentCache"/> when an endpoint that
-/// enables or disables TOTP answers. Runs after authentication and before authorization.
+/// enables or disables TOTP answers. Runs after authentication and before authorization
+/// (<c>app.UseFoundationSecondFactorEnrolment()</c>).
 /// </summary>
 internal sealed class SecondFactorEnrolmentMiddleware
 {
@@ -64,7 +64,7 @@ internal sealed class SecondFactorEnrolmentMiddleware
             && await RequiresAuthorizationAsync(endpoint).ConfigureAwait(false)
             && !await _cache.IsEnabledAsync(userId, IsEnabledAsync(context), context.RequestAborted).ConfigureAwait(false))
         {
-            await SecondFactorProblems.WriteEnrolmentRequiredAsync(context, role).ConfigureAwait(false);
+            await SecondFactorEnrolmentProblems.WriteEnrolmentRequiredAsync(context, role).ConfigureAwait(false);
             return;
         }
 

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace Foundation.Hosting.Security;
+namespace Foundation.Http;
 
 /// <summary>
 /// Marks every answer of an endpoint (or a group) as not to be stored by any cache: <c>Cache-Control: no-store</c> and,
 /// for HTTP/1.0 caches, <c>Pragma: no-cache</c>. For answers that carry secrets (tokens, API keys, TOTP secrets,
-/// recovery codes), as RFC 6749 section 5.1 asks of token responses. The headers are set before the handler runs, so
+/// recovery codes), as RFC 6749 section 5.1 asks of token responses. Shared source: compiled (internal) into each package
+/// whose endpoints answer secrets. The headers are set before the handler runs, so
 /// they are on every answer the endpoint gives, its problem answers included.
 /// </summary>
 internal sealed class NoStoreEndpointFilter : IEndpointFilter

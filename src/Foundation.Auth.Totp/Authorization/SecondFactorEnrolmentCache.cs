@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Foundation.Hosting.Authorization;
+namespace Foundation.Auth.Totp;
 
 /// <summary>
 /// Whether users have TOTP enabled, as read for the "2FA required for roles" policy

@@ -1,17 +1,21 @@
-using Foundation.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Foundation.Hosting.Auth;
+namespace Foundation.Auth.Http;
 
 /// <summary>
 /// Turns Foundation.Auth's typed refusals into problem answers: validation -> 400 naming the field, failed
-/// credentials -> 401, conflicts -> 409. Nothing else is caught.
+/// credentials -> 401 (with <c>WWW-Authenticate: Bearer</c>), conflicts -> 409. Nothing else is caught. The groups of
+/// <c>MapFoundationAuthApi()</c> and <c>MapFoundationTotpApi()</c> carry it; add it to your own endpoints that call
+/// <see cref="Accounts.AccountService"/> to answer the same problems.
 /// </summary>
-internal sealed class AuthProblemFilter : IEndpointFilter
+public sealed class AuthProblemFilter : IEndpointFilter
 {
+    /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
         try
         {
             return await next(context).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using Foundation.Auth.Authorization;
-using Foundation.Hosting.Authorization;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Foundation.Hosting.Auth;
+using Foundation.Auth.Http;
 
-namespace Foundation.Hosting.Totp;
+namespace Foundation.Auth.Totp.Http;
 
 /// <summary><c>POST /api/v1/totp/enable</c> and <c>POST /api/v1/totp/backup-codes</c>.</summary>
 /// <param name="Code">The current code from the authenticator app.</param>
@@ -55,7 +55,7 @@ public sealed record TotpStatusResponse(bool Enabled, DateTimeOffset? Since, int
 public sealed record TotpTrustedDeviceResponse(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset ExpiresAt)
 {
     /// <summary>Copies <paramref name="device"/>.</summary>
-    public static TotpTrustedDeviceResponse From(Foundation.Auth.Totp.TotpTrustedDevice device)
+    public static TotpTrustedDeviceResponse From(TotpTrustedDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
         return new TotpTrustedDeviceResponse(device.Id, device.Name, device.CreatedAt, device.LastUsedAt, device.ExpiresAt);

@@ -1,16 +1,17 @@
-using Foundation.Auth.Authorization;
+using Foundation.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 
-namespace Foundation.Hosting.Authorization;
+namespace Foundation.Auth.Authorization;
 
 /// <summary>
 /// Answers a refusal caused only by <see cref="SecondFactorRequirement"/> with a 403 problem that says how to step up
 /// (<c>second_factor_step_up_required</c>, <c>maxAgeSeconds</c>); everything else goes to ASP.NET Core's default handler
 /// (a challenge or the Bearer scheme's <c>forbidden</c> problem). When another requirement failed too (a missing role),
 /// a step-up would not help, so the answer stays the plain 403. A refusal caused only by <see cref="UserSessionRequirement"/>
-/// (an API key on a user-session endpoint) is the 403 "A user session is required".
+/// (an API key on a user-session endpoint) is the 403 "A user session is required". <c>AddFoundationAuth</c> registers it
+/// in place of ASP.NET Core's default handler, but never over one the host registered itself.
 /// </summary>
 internal sealed class FoundationAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -34,7 +35,7 @@ internal sealed class FoundationAuthorizationResultHandler : IAuthorizationMiddl
             && sessionFailure.FailedRequirements.Any()
             && sessionFailure.FailedRequirements.All(r => r is UserSessionRequirement))
         {
-            return SecondFactorProblems.WriteSessionRequiredAsync(context);
+            return ProblemResponses.WriteSessionRequiredAsync(context);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

@@ -1,14 +1,14 @@
 using System.Security.Claims;
+using Foundation.Abstractions.Authorization;
 using Foundation.Auth.ApiKeys;
 using Foundation.Auth.Sessions;
 using Foundation.Auth.Tokens;
-using Foundation.Hosting.RateLimiting;
-using Foundation.Hosting.Security;
+using Foundation.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Foundation.Hosting.Auth;
+namespace Foundation.Auth.Http;
 
 /// <summary><c>POST /api/v1/api-keys</c>.</summary>
 /// <param name="Name">A name for the key (1 to 100 characters).</param>
@@ -35,74 +35,56 @@ public sealed record RevokedSessionsResponse(int Revoked);
 /// <summary>The session and API-key endpoints of the signed-in user, under <c>/api/v1/sessions</c> and <c>/api/v1/api-keys</c>.</summary>
 internal static class AccountEndpoints
 {
-    public static void MapSessionEndpoints(IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapSessionEndpoints(IEndpointRouteBuilder endpoints)
     {
         var sessions = endpoints.MapGroup("/api/v1/sessions")
             .WithTags("Sessions")
-            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api))
             .AddEndpointFilter<AuthProblemFilter>()
-            .RequireAuthorization();
+            .RequireAuthorization(FoundationPolicies.UserSession);
 
         sessions.MapGet("/", async (ClaimsPrincipal user, SessionService service, CancellationToken ct) =>
-            AuthEndpoints.TryGetSession(user, out var userId, out var sessionId)
-                ? Results.Ok(await service.ListAsync(userId, Tenant(user), sessionId, ct).ConfigureAwait(false))
-                : AuthEndpoints.SessionRequired())
-            .WithSummary("The signed-in user's active sessions, newest first, with device information.")
-            .Produces<IReadOnlyList<SessionInfo>>();
+        {
+            var (userId, sessionId) = AuthEndpointRouteBuilderExtensions.Session(user);
+            return Results.Ok(await service.ListAsync(userId, Tenant(user), sessionId, ct).ConfigureAwait(false));
+        })
+        .WithSummary("The signed-in user's active sessions, newest first, with device information.")
+        .Produces<IReadOnlyList<SessionInfo>>();
 
         sessions.MapGet("/stats", async (ClaimsPrincipal user, SessionService service, CancellationToken ct) =>
-            AuthEndpoints.TryGetSession(user, out var userId, out _)
-                ? Results.Ok(await service.GetStatsAsync(userId, Tenant(user), ct).ConfigureAwait(false))
-                : AuthEndpoints.SessionRequired())
+            Results.Ok(await service.GetStatsAsync(UserId(user), Tenant(user), ct).ConfigureAwait(false)))
             .WithSummary("Counts of the signed-in user's active sessions by device type, browser and operating system.")
             .Produces<SessionStats>();
 
         sessions.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, SessionService service, CancellationToken ct) =>
-        {
-            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
-            return await service.RevokeAsync(userId, Tenant(user), id, SessionRevocationReasons.Revoked, ct).ConfigureAwait(false)
+            await service.RevokeAsync(UserId(user), Tenant(user), id, SessionRevocationReasons.Revoked, ct).ConfigureAwait(false)
                 ? Results.NoContent()
-                : NotFound("session", id);
-        })
+                : NotFound("session", id))
         .WithSummary("Revokes one of the signed-in user's sessions.")
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status404NotFound);
 
         sessions.MapDelete("/", async (ClaimsPrincipal user, SessionService service, bool? all, CancellationToken ct) =>
         {
-            if (!AuthEndpoints.TryGetSession(user, out var userId, out var sessionId))
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
+            var (userId, sessionId) = AuthEndpointRouteBuilderExtensions.Session(user);
             var revoked = await service.RevokeAllAsync(userId, Tenant(user), all == true ? null : sessionId, SessionRevocationReasons.Revoked, ct).ConfigureAwait(false);
             return Results.Ok(new RevokedSessionsResponse(revoked));
         })
         .WithSummary("Revokes every other session of the signed-in user (?all=true: this one too).")
         .Produces<RevokedSessionsResponse>();
+        return sessions;
     }
 
-    public static void MapApiKeyEndpoints(IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapApiKeyEndpoints(IEndpointRouteBuilder endpoints)
     {
         var keys = endpoints.MapGroup("/api/v1/api-keys")
             .WithTags("API keys")
-            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api))
             .WithNoStore()
             .AddEndpointFilter<AuthProblemFilter>()
-            .RequireAuthorization();
+            .RequireAuthorization(FoundationPolicies.UserSession);
 
         keys.MapPost("/", async (CreateApiKeyBody body, ClaimsPrincipal user, ApiKeyService service, CancellationToken ct) =>
         {
-            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
-            var created = await service.CreateAsync(userId, Tenant(user), body.Name ?? string.Empty, body.Scopes, body.ExpiresAt, ct).ConfigureAwait(false);
+            var created = await service.CreateAsync(UserId(user), Tenant(user), body.Name ?? string.Empty, body.Scopes, body.ExpiresAt, ct).ConfigureAwait(false);
             var k = created.Key;
             return Results.Created(
                 $"/api/v1/api-keys/{k.Id}",
@@ -113,20 +95,13 @@ internal static class AccountEndpoints
         .ProducesValidationProblem();
 
         keys.MapGet("/", async (ClaimsPrincipal user, ApiKeyService service, CancellationToken ct) =>
-            AuthEndpoints.TryGetSession(user, out var userId, out _)
-                ? Results.Ok(await service.ListAsync(userId, Tenant(user), ct).ConfigureAwait(false))
-                : AuthEndpoints.SessionRequired())
+            Results.Ok(await service.ListAsync(UserId(user), Tenant(user), ct).ConfigureAwait(false)))
             .WithSummary("The signed-in user's API keys (never the secrets).")
             .Produces<IReadOnlyList<ApiKeyInfo>>();
 
         keys.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, ApiKeyService service, CancellationToken ct) =>
         {
-            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
-            var key = await service.GetAsync(userId, Tenant(user), id, ct).ConfigureAwait(false);
+            var key = await service.GetAsync(UserId(user), Tenant(user), id, ct).ConfigureAwait(false);
             return key is null ? NotFound("API key", id) : Results.Ok(key);
         })
         .WithSummary("One of the signed-in user's API keys.")
@@ -134,14 +109,7 @@ internal static class AccountEndpoints
         .ProducesProblem(StatusCodes.Status404NotFound);
 
         keys.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, ApiKeyService service, CancellationToken ct) =>
-        {
-            if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
-            return await service.DeleteAsync(userId, Tenant(user), id, ct).ConfigureAwait(false) ? Results.NoContent() : NotFound("API key", id);
-        })
+            await service.DeleteAsync(UserId(user), Tenant(user), id, ct).ConfigureAwait(false) ? Results.NoContent() : NotFound("API key", id))
         .WithSummary("Deletes an API key.")
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status404NotFound);
@@ -154,15 +122,12 @@ internal static class AccountEndpoints
             .WithSummary("Stops accepting the API key (it can be activated again).")
             .Produces<ApiKeyInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        return keys;
     }
 
     private static async Task<IResult> SetActiveAsync(Guid id, bool active, ClaimsPrincipal user, ApiKeyService service, CancellationToken ct)
     {
-        if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
-        {
-            return AuthEndpoints.SessionRequired();
-        }
-
+        var userId = UserId(user);
         var tenant = Tenant(user);
         if (!await service.SetActiveAsync(userId, tenant, id, active, ct).ConfigureAwait(false))
         {
@@ -171,6 +136,8 @@ internal static class AccountEndpoints
 
         return Results.Ok(await service.GetAsync(userId, tenant, id, ct).ConfigureAwait(false));
     }
+
+    private static Guid UserId(ClaimsPrincipal user) => AuthEndpointRouteBuilderExtensions.Session(user).UserId;
 
     private static string Tenant(ClaimsPrincipal user) => user.FindFirstValue(AuthClaims.Tenant) ?? string.Empty;
 

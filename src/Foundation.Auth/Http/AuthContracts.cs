@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Foundation.Auth.Accounts;
 
-namespace Foundation.Hosting.Auth;
+namespace Foundation.Auth.Http;
 
 /// <summary><c>POST /api/v1/auth/register</c>.</summary>
 /// <param name="Email">The email.</param>
