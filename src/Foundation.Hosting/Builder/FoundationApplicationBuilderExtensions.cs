@@ -122,7 +122,7 @@ public static class FoundationApplicationBuilderExtensions
         Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
         Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
         Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
-        Foundation.Hosting.Costing.CostingEndpoints.MapCostingEndpoints(packages);
+        packages.MapFoundationCostingApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         FoundationSecondFactorRoutes.Apply(packages);
         return endpoints;

@@ -122,7 +122,7 @@ public static class FoundationServiceCollectionExtensions
 
         // Costing: prices, the usage ledger, budgets and analytics on the same database; the gateway meters every deployment with it.
         services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
-        Foundation.Hosting.Costing.CostingRegistration.AddHostingDefaults(services);
+        Foundation.Hosting.Internal.DemoCostingDefaults.AddHostingDefaults(services);
 
         // LLM: the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
         services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
