@@ -120,7 +120,7 @@ public static class FoundationApplicationBuilderExtensions
         Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
         Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
         Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
-        Foundation.Hosting.Costing.CostingEndpoints.MapCostingEndpoints(packages);
+        packages.MapFoundationCostingApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         return endpoints;
     }

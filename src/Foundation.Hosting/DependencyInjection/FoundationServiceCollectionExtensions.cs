@@ -17,7 +17,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -119,7 +118,7 @@ public static class FoundationServiceCollectionExtensions
 
         // Costing: prices, the usage ledger, budgets and analytics on the same database; the gateway meters every deployment with it.
         services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
-        Foundation.Hosting.Costing.CostingRegistration.AddHostingDefaults(services);
+        Foundation.Hosting.Internal.DemoCostingDefaults.AddHostingDefaults(services);
 
         // LLM: the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
         services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
@@ -255,13 +254,12 @@ public static class FoundationServiceCollectionExtensions
             .Configure<IOptions<FoundationOptions>>((dp, foundation) => dp.ApplicationDiscriminator = foundation.Value.DataProtection.ApplicationName);
         services.TryAddSingleton<KeyRingCertificate>();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<FoundationPaths, ILoggerFactory, KeyRingCertificate>((keys, paths, loggers, certificate) =>
+            .Configure<IServiceProvider, IOptions<FoundationOptions>, FoundationPaths, ILoggerFactory, KeyRingCertificate>((keys, sp, foundation, paths, loggers, certificate) =>
             {
-                // A host's own repository or encryptor (configured before this runs) wins.
+                // A host's own repository or encryptor (configured before this runs) wins. Foundation:DataProtection:KeyRing: folder or database.
                 if (keys.XmlRepository is null)
                 {
-                    PrivateFiles.CreateDirectory(paths.KeysDirectory);
-                    keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.KeysDirectory), loggers);
+                    keys.XmlRepository = Foundation.Hosting.Data.KeyRing.KeyRingStore.Repository(sp, foundation.Value, paths, loggers);
                 }
 
                 if (keys.XmlEncryptor is null && certificate.Certificate is { } encryptWith)
@@ -273,6 +271,7 @@ public static class FoundationServiceCollectionExtensions
         // Decrypting needs the certificate too; given here, no certificate store has to hold it.
         KeyRingCertificate.AddKeyDecryption(services);
         services.AddHostedService<KeyRingReport>();
+        Foundation.Hosting.Data.KeyRing.KeyRingStore.Add(services);
         services.TryAddSingleton<ISecretProtector, DataProtectionSecretProtector>();
     }
 

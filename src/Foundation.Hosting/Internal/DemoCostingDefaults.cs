@@ -3,10 +3,13 @@ using Foundation.Llm.Routing.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Foundation.Hosting.Costing;
+namespace Foundation.Hosting.Internal;
 
-/// <summary>What Foundation.Hosting adds to Foundation.Costing: a price for the offline demo deployment, so its costs accrue.</summary>
-internal static class CostingRegistration
+/// <summary>
+/// Composition of Foundation.Costing with Foundation.Llm.Routing's offline demo (neither package knows the other): a price for the demo
+/// deployment, so its costs accrue. Metering every deployment with Costing is composed in the gateway registration.
+/// </summary>
+internal static class DemoCostingDefaults
 {
     /// <summary>The demo's list price in USD per one million input tokens (an illustration; the demo calls no provider).</summary>
     public const decimal DemoInputPerMillion = 1.00m;
