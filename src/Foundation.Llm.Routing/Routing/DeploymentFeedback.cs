@@ -47,12 +47,12 @@ internal sealed partial class DeploymentFeedback
         return true;
     }
 
-    /// <summary>Records how long a deployment took to answer (a response, or a stream's first update), unless on the caller's key.</summary>
-    public void RecordLatency(RouteRequest request, LlmDeployment deployment, long elapsedTimestamp)
+    /// <summary>Records how long since <paramref name="started"/> a stream took to its first update, unless on the caller's key.</summary>
+    public void RecordFirstUpdate(RouteRequest request, LlmDeployment deployment, long started)
     {
         if (!request.CallerKey)
         {
-            deployment.State.RecordLatency(ToMicros(elapsedTimestamp));
+            deployment.State.RecordLatency(ToMicros(_time.GetTimestamp() - started));
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed class StreamAttempt : DeploymentAttempt<StreamStart>
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            Feedback.RecordLatency(request, deployment, Time.GetTimestamp() - now);
+            Feedback.RecordFirstUpdate(request, deployment, now);
             return Outcome.FromResult(new StreamStart(enumerator, hasFirst ? enumerator.Current : null, streamCancellation, deployment, request.CallerKey));
         }
         catch (Exception ex)
