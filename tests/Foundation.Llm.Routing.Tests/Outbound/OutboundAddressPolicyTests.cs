@@ -179,6 +179,84 @@ public sealed class OutboundAddressPolicyTests
     }
 
     [Theory]
+    [InlineData("llm.internal", true)]
+    [InlineData("LLM.Internal", true)]
+    [InlineData("llm.internal.", true)]
+    [InlineData("other.internal", false)]
+    [InlineData("a.models.example", true)]
+    [InlineData("deep.a.models.example", true)]
+    [InlineData("models.example", false)]
+    [InlineData("evilmodels.example", false)]
+    [InlineData("10.0.0.7", true)]
+    [InlineData("::1", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("10.0.0.8", false)]
+    public void The_allow_list_matches_exact_hosts_and_subdomain_wildcards(string host, bool allowed)
+    {
+        var policy = new OutboundAddressPolicy(["llm.internal", "*.models.example", "10.0.0.7", "[::1]", " "]);
+        policy.IsAllowedHost(host).ShouldBe(allowed);
+    }
+
+    [Fact]
+    public async Task A_host_name_that_resolves_to_loopback_is_refused_at_connect_and_never_reached()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = new HttpClient(new OutboundAddressPolicy().CreateHandler());
+
+        foreach (var url in new[] { $"http://localhost:{port}/v1/models", $"http://127.0.0.1:{port}/v1/models", $"http://[::ffff:127.0.0.1]:{port}/v1/models" })
+        {
+            var error = await Should.ThrowAsync<HttpRequestException>(() => client.GetAsync(url));
+            var refused = error.InnerException.ShouldBeOfType<OutboundAddressRefusedException>();
+            refused.Rule.ShouldContain("loopback (127.0.0.0/8)");
+            refused.Address!.ToString().ShouldEndWith("127.0.0.1");
+        }
+
+        listener.Pending().ShouldBeFalse("no connection reached the listener");
+    }
+
+    [Fact]
+    public async Task An_allowed_host_is_connected_to_without_the_check()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var served = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            var buffer = new byte[4096];
+            await socket.ReceiveAsync(buffer);
+            await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"));
+        });
+        using var client = new HttpClient(new OutboundAddressPolicy(["localhost"]).CreateHandler());
+
+        (await client.GetStringAsync($"http://localhost:{port}/v1/models")).ShouldBe("ok");
+        await served;
+    }
+
+    [Fact]
+    public async Task Every_resolved_address_is_checked_and_only_checked_addresses_are_connected()
+    {
+        var lookups = new List<string>();
+        Task<IPAddress[]> Resolve(string host, CancellationToken _)
+        {
+            lookups.Add(host);
+            return Task.FromResult(host == "mixed.example" ? [IPAddress.Parse("93.184.215.14"), IPAddress.Parse("10.0.0.1")] : Array.Empty<IPAddress>());
+        }
+
+        using var client = new HttpClient(new OutboundAddressPolicy(null, false, Resolve).CreateHandler());
+        var error = await Should.ThrowAsync<HttpRequestException>(() => client.GetAsync("http://mixed.example/v1/models"));
+        var refused = error.InnerException.ShouldBeOfType<OutboundAddressRefusedException>();
+        refused.Host.ShouldBe("mixed.example");
+        refused.Address.ShouldBe(IPAddress.Parse("10.0.0.1"));
+        refused.Rule.ShouldBe("private (10.0.0.0/8)");
+        refused.Message.ShouldContain("The host 'mixed.example' resolves to 10.0.0.1");
+        refused.Message.ShouldContain("Foundation:Llm:ProviderKeys:AllowedHosts");
+        lookups.ShouldBe(["mixed.example"], "one lookup, no second one at connect");
+    }
+
+    [Theory]
     [InlineData("http://10.0.0.5/v1", "private (10.0.0.0/8)")]
     [InlineData("http://localhost:11434/v1", "loopback")]
     [InlineData("http://LOCALHOST./v1", "loopback")]
