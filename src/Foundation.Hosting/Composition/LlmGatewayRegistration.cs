@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Hosting.Composition;
 
 /// <summary>The demo deployment's settings, bound from <c>Foundation:Llm:Demo</c>.</summary>
 public sealed class LlmDemoSettings
