@@ -119,9 +119,9 @@ public static class FoundationApplicationBuilderExtensions
         AccountEndpoints.MapSessionEndpoints(packages);
         AccountEndpoints.MapApiKeyEndpoints(packages);
         Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(packages);
-        Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
-        Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
-        Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
+        packages.MapFoundationLlmProviderKeysApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationLlmApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
+        packages.MapFoundationLlmGateway().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
         Foundation.Hosting.Costing.CostingEndpoints.MapCostingEndpoints(packages);
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         FoundationSecondFactorRoutes.Apply(packages);

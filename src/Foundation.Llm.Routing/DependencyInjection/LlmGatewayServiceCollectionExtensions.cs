@@ -1,4 +1,4 @@
-using Foundation.Llm.Routing.Http;
+using Foundation.Llm.Routing.Endpoints;
 using Microsoft.AspNetCore.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;

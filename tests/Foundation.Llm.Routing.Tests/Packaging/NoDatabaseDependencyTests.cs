@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using Foundation.Llm.Routing;
 
 namespace Foundation.Llm.Routing.Tests.Packaging;
 

@@ -1,4 +1,4 @@
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>
 /// Answers, on the gateway (<c>/v1</c>) and on <c>/api/v1/llm/chat</c>, a failure that Foundation.Llm.Routing does not know: an

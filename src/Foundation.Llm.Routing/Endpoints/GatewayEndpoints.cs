@@ -12,7 +12,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>
 /// The OpenAI-compatible gateway: <c>POST /v1/chat/completions</c> (plain and <c>stream: true</c>) and <c>GET /v1/models</c>,

@@ -1,4 +1,4 @@
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>How an LLM failure is answered over HTTP (see <see cref="ILlmHttpErrorMapper"/>).</summary>
 /// <param name="Status">The HTTP status (402, 429, ...).</param>

@@ -4,7 +4,7 @@ using Foundation.Llm.Routing.Outbound;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>How an LLM failure is answered: the HTTP status, OpenAI's error <c>type</c> and <c>code</c>, and a wait.</summary>
 internal readonly record struct LlmError(int Status, string Type, string? Code, string? Param, string Message, TimeSpan? RetryAfter)

@@ -1,4 +1,4 @@
-using Foundation.Llm.Routing.Http;
+using Foundation.Llm.Routing.Endpoints;
 
 namespace Microsoft.AspNetCore.Routing;
 

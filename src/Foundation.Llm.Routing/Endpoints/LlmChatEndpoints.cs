@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary><c>POST /api/v1/llm/chat</c>: the app's own chat endpoint (signed-in session, problem-details errors).</summary>
 internal static class LlmChatEndpoints

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>
 /// Endpoint metadata of the OpenAI-compatible surface (<c>/v1/*</c>): its errors, whoever raises them (the exception

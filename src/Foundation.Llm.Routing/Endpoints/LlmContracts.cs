@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Foundation.Llm.Routing.Http;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary><c>POST /api/v1/llm/chat</c>: a conversation for the app's own UI.</summary>
 /// <param name="Model">An alias or provider model; default <c>chat</c>.</param>
