@@ -117,9 +117,9 @@ public static class FoundationApplicationBuilderExtensions
         packages.MapFoundationSessionApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationApiKeyApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationTotpApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth));
-        Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
-        Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
-        Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
+        packages.MapFoundationLlmProviderKeysApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationLlmApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
+        packages.MapFoundationLlmGateway().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
         packages.MapFoundationCostingApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         return endpoints;

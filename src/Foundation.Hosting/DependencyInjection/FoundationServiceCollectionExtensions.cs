@@ -18,7 +18,6 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.RateLimiting;
@@ -120,15 +119,15 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
         Foundation.Hosting.Internal.DemoCostingDefaults.AddHostingDefaults(services);
 
-        // LLM: the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
-        services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
-        Foundation.Hosting.Llm.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
+        // LLM: the router, the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
+        Foundation.Hosting.Composition.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
         services.AddAuthorization();
     }
 
     private static void AddErrors(IServiceCollection services)
     {
-        AddOpenAIProblemDetailsWriter(services);
+        // Problems on /v1 in OpenAI's error shape (Foundation.Llm.Routing's writer, ahead of every other writer).
+        services.AddFoundationLlmGatewayErrors();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<FoundationExceptionHandler>();
 
@@ -137,30 +136,6 @@ public static class FoundationServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(o =>
             o.SuppressDiagnosticsCallback = context => context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException);
-    }
-
-    /// <summary>
-    /// The OpenAI-shape writer must come before every other problem-details writer (the service asks them in
-    /// registration order), also when the host called <c>AddProblemDetails</c> before <c>AddFoundation</c>.
-    /// </summary>
-    private static void AddOpenAIProblemDetailsWriter(IServiceCollection services)
-    {
-        if (services.Any(d => d.ServiceType == typeof(IProblemDetailsWriter) && d.ImplementationType == typeof(OpenAIProblemDetailsWriter)))
-        {
-            return;
-        }
-
-        var descriptor = ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIProblemDetailsWriter>();
-        for (var i = 0; i < services.Count; i++)
-        {
-            if (services[i].ServiceType == typeof(IProblemDetailsWriter))
-            {
-                services.Insert(i, descriptor);
-                return;
-            }
-        }
-
-        services.Add(descriptor);
     }
 
     /// <summary>

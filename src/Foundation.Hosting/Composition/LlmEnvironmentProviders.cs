@@ -3,7 +3,7 @@ using Foundation.Llm.Routing.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Hosting.Composition;
 
 /// <summary>
 /// Switches real providers on from the usual environment variables when <c>Foundation:Llm</c> configures none:

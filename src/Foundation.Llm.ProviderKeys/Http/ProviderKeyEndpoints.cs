@@ -1,35 +1,32 @@
 using System.Security.Claims;
-using Foundation.Auth;
-using Foundation.Auth.Tokens;
-using Foundation.Hosting.Auth;
-using Foundation.Hosting.RateLimiting;
+using Foundation.Abstractions.Authorization;
 using Foundation.Llm.Routing.Outbound;
 using Foundation.Llm.Routing.Storage;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.ProviderKeys.Http;
 
 /// <summary>Bring your own key: <c>/api/v1/provider-keys</c> for the signed-in user (and, for admins, the tenant).</summary>
 internal static class ProviderKeyEndpoints
 {
-    public static void MapProviderKeyEndpoints(IEndpointRouteBuilder endpoints)
+    /// <summary>The claims the owner is read from (Foundation.Auth's access tokens carry them).</summary>
+    private const string SubjectClaim = "sub";
+    private const string TenantClaim = "tenant";
+
+    public static RouteGroupBuilder MapProviderKeyEndpoints(IEndpointRouteBuilder endpoints)
     {
         var keys = endpoints.MapGroup("/api/v1/provider-keys")
             .WithTags("Provider keys")
-            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api))
             .AddEndpointFilter<ProviderKeyProblemFilter>()
-            .RequireAuthorization();
+            .RequireAuthorization(FoundationPolicies.UserSession);
 
-        keys.MapPost("/", async (CreateProviderKeyBody body, ClaimsPrincipal user, ProviderKeyService service, CancellationToken ct) =>
+        keys.MapPost("/", async (CreateProviderKeyBody body, ClaimsPrincipal user, IAuthorizationService authorization, ProviderKeyService service, CancellationToken ct) =>
         {
-            if (Owner(user) is not { } owner)
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
+            var owner = await OwnerAsync(user, authorization).ConfigureAwait(false);
             var created = await service.CreateAsync(owner, new CreateProviderKeyRequest(body.Provider, body.Name, body.ApiKey, body.BaseUrl, body.Scope), ct).ConfigureAwait(false);
             return Results.Created($"/api/v1/provider-keys/{created.Id}", created);
         })
@@ -38,18 +35,14 @@ internal static class ProviderKeyEndpoints
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        keys.MapGet("/", async (ClaimsPrincipal user, ProviderKeyService service, CancellationToken ct) =>
-            Owner(user) is { } owner ? Results.Ok(await service.ListAsync(owner, ct).ConfigureAwait(false)) : AuthEndpoints.SessionRequired())
+        keys.MapGet("/", async (ClaimsPrincipal user, IAuthorizationService authorization, ProviderKeyService service, CancellationToken ct) =>
+            Results.Ok(await service.ListAsync(await OwnerAsync(user, authorization).ConfigureAwait(false), ct).ConfigureAwait(false)))
             .WithSummary("Your provider keys and your tenant's tenant-wide keys, newest first (a hint, never the key).")
             .Produces<IReadOnlyList<ProviderKeyInfo>>();
 
-        keys.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, ProviderKeyService service, CancellationToken ct) =>
+        keys.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, IAuthorizationService authorization, ProviderKeyService service, CancellationToken ct) =>
         {
-            if (Owner(user) is not { } owner)
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
+            var owner = await OwnerAsync(user, authorization).ConfigureAwait(false);
             return await service.DeleteAsync(owner, id, ct).ConfigureAwait(false) ? Results.NoContent() : NotFound(id);
         })
         .WithSummary("Deletes a provider key (tenant-wide keys: admins only).")
@@ -57,13 +50,9 @@ internal static class ProviderKeyEndpoints
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound);
 
-        keys.MapPost("/{id:guid}/test", async (Guid id, ClaimsPrincipal user, ProviderKeyService service, CancellationToken ct) =>
+        keys.MapPost("/{id:guid}/test", async (Guid id, ClaimsPrincipal user, IAuthorizationService authorization, ProviderKeyService service, CancellationToken ct) =>
         {
-            if (Owner(user) is not { } owner)
-            {
-                return AuthEndpoints.SessionRequired();
-            }
-
+            var owner = await OwnerAsync(user, authorization).ConfigureAwait(false);
             var result = await service.TestAsync(owner, id, ct).ConfigureAwait(false);
             return result is null ? NotFound(id) : Results.Ok(result);
         })
@@ -71,17 +60,20 @@ internal static class ProviderKeyEndpoints
         .Produces<ProviderKeyTestResult>()
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return keys;
     }
 
-    private static ProviderKeyOwner? Owner(ClaimsPrincipal user)
+    /// <summary>
+    /// The signed-in user (the <see cref="FoundationPolicies.UserSession"/> policy admitted them, so <c>sub</c> is their id), their
+    /// tenant, and whether they satisfy <see cref="FoundationPolicies.Admin"/> (admins and owners may manage tenant-wide keys).
+    /// </summary>
+    private static async Task<ProviderKeyOwner> OwnerAsync(ClaimsPrincipal user, IAuthorizationService authorization)
     {
-        if (!AuthEndpoints.TryGetSession(user, out var userId, out _))
-        {
-            return null;
-        }
-
-        var roles = user.FindAll(AuthClaims.Role).Select(c => c.Value);
-        return new ProviderKeyOwner(user.FindFirstValue(AuthClaims.Tenant) ?? string.Empty, userId.ToString(), Roles.Satisfies(roles, Roles.Admin));
+        var subject = user.FindFirstValue(SubjectClaim)
+            ?? throw new InvalidOperationException($"The {FoundationPolicies.UserSession} policy admitted a caller without a '{SubjectClaim}' claim.");
+        var userId = Guid.TryParse(subject, out var id) ? id.ToString() : subject;
+        var admin = (await authorization.AuthorizeAsync(user, FoundationPolicies.Admin).ConfigureAwait(false)).Succeeded;
+        return new ProviderKeyOwner(user.FindFirstValue(TenantClaim) ?? string.Empty, userId, admin);
     }
 
     private static IResult NotFound(Guid id) =>
@@ -94,6 +86,9 @@ internal static class ProviderKeyEndpoints
 /// </summary>
 internal sealed class ProviderKeyProblemFilter : IEndpointFilter
 {
+    /// <summary>The same <c>code</c> the gateway answers for a refused caller-supplied base URL.</summary>
+    private const string OutboundAddressRefusedCode = "outbound_address_refused";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
@@ -118,7 +113,7 @@ internal sealed class ProviderKeyProblemFilter : IEndpointFilter
         catch (OutboundAddressRefusedException ex)
         {
             var problem = new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "The provider address is refused", Detail = ex.Message };
-            problem.Extensions["code"] = LlmError.OutboundAddressRefusedCode;
+            problem.Extensions["code"] = OutboundAddressRefusedCode;
             problem.Extensions["field"] = "baseUrl";
             problem.Extensions["rule"] = ex.Rule;
             problem.Extensions["host"] = ex.Host;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>Writes OpenAI's Chat Completions answers (<c>chat.completion</c>, <c>chat.completion.chunk</c>, errors) with <see cref="Utf8JsonWriter"/>.</summary>
 internal static class OpenAIWire

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Foundation.Callers;
-using Foundation.Hosting.RateLimiting;
+using Foundation.Json;
 using Foundation.Llm.Routing.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -12,13 +12,13 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>
 /// The OpenAI-compatible gateway: <c>POST /v1/chat/completions</c> (plain and <c>stream: true</c>) and <c>GET /v1/models</c>,
 /// authenticated with Foundation API keys (<c>Authorization: Bearer fnd_...</c>, as the OpenAI SDKs send them) or access
 /// tokens, answering errors in OpenAI's shape (also those raised outside the handlers: a body the JSON guard refused, the rate
-/// limiter's 429, an unknown /v1 route; see <see cref="Errors.OpenAIProblemDetailsWriter"/>). The request goes to the <see cref="IChatClient"/> of the container (the router).
+/// limiter's 429, an unknown /v1 route; see <see cref="OpenAIProblemDetailsWriter"/>). The request goes to the <see cref="IChatClient"/> of the container (the router).
 /// </summary>
 internal static partial class GatewayEndpoints
 {
@@ -31,12 +31,11 @@ internal static partial class GatewayEndpoints
     private const string DeploymentHeader = "X-Foundation-Deployment";
     private const string ProviderHeader = "X-Foundation-Provider";
 
-    public static void MapGatewayEndpoints(IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapGatewayEndpoints(IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1")
             .WithTags("LLM gateway (OpenAI-compatible)")
-            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm))
-            .WithMetadata(Errors.OpenAIErrorShapeMetadata.Instance);
+            .WithMetadata(OpenAIErrorShapeMetadata.Instance);
 
         // Mapped as delegates (not RequestDelegates) so that the API explorer and the OpenAPI document describe them; the
         // schemas are OpenAIWireSchemas (the handlers parse and write the wire format themselves).
@@ -62,6 +61,7 @@ internal static partial class GatewayEndpoints
             .WithSummary("The aliases and provider models the caller may use, in OpenAI's list shape.")
             .Produces<ModelListSchema>(StatusCodes.Status200OK)
             .ProducesOpenAIErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        return v1;
     }
 
     private static async Task ChatCompletionsAsync(HttpContext http)
@@ -75,7 +75,12 @@ internal static partial class GatewayEndpoints
         OpenAIChatRequest request;
         try
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, default, aborted).ConfigureAwait(false);
+            using var document = await ReadBodyAsync(http).ConfigureAwait(false);
+            if (document is null)
+            {
+                return;
+            }
+
             request = OpenAIChatRequest.Parse(document.RootElement);
         }
         catch (JsonException ex)
@@ -117,6 +122,38 @@ internal static partial class GatewayEndpoints
         {
             await WriteFailureAsync(http, ex).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The request body as a JSON document, or <see langword="null"/> after answering 400 in OpenAI's shape: a body that is not
+    /// JSON, or whose strings are not valid Unicode (invalid UTF-8, a lone UTF-16 surrogate), is refused here with the JSON path,
+    /// so the gateway keeps its error shape in a host without a body guard. A guard that already validated the body (Foundation.Hosting's
+    /// JSON body guard) says so in <see cref="HttpContext.Items"/> and the check is not repeated.
+    /// </summary>
+    private static async ValueTask<JsonDocument?> ReadBodyAsync(HttpContext http)
+    {
+        if (http.Items.ContainsKey(JsonTextValidator.ValidatedItemKey))
+        {
+            return await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        var length = http.Request.ContentLength;
+        var buffer = new MemoryStream(length is > 0 and <= 1 << 20 ? (int)length.Value : 4096);
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (body.Length > 0 && JsonTextValidator.Validate(body.Span) is { } failure)
+        {
+            await WriteErrorAsync(
+                http,
+                StatusCodes.Status400BadRequest,
+                failure.Message,
+                "invalid_request_error",
+                OpenAIProblemDetailsWriter.Param(failure.Path),
+                failure.Code).ConfigureAwait(false);
+            return null;
+        }
+
+        return JsonDocument.Parse(body);
     }
 
     private static async Task StreamAsync(HttpContext http, IChatClient client, OpenAIChatRequest request, TimeProvider time)
@@ -245,7 +282,7 @@ internal static partial class GatewayEndpoints
             catch (Exception ex)
             {
                 // Headers are gone: report the failure as an SSE error event and close, without [DONE].
-                var error = LlmError.From(ex);
+                var error = LlmError.From(ex, http.RequestServices);
                 if (error is null)
                 {
                     LogUnexpected(Logger(http), ex);
@@ -376,7 +413,7 @@ internal static partial class GatewayEndpoints
 
     private static async Task WriteFailureAsync(HttpContext http, Exception exception)
     {
-        var error = LlmError.From(exception);
+        var error = LlmError.From(exception, http.RequestServices);
         if (error is not { } e)
         {
             LogUnexpected(Logger(http), exception);
@@ -422,7 +459,7 @@ internal static partial class GatewayEndpoints
         : "chatcmpl-" + responseId;
 
     private static ILogger Logger(HttpContext http) =>
-        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Foundation.Hosting.Llm.Gateway");
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Foundation.Llm.Routing.Gateway");
 
     [LoggerMessage(1, LogLevel.Error, "The LLM gateway failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>A request of <c>POST /v1/chat/completions</c> that is not valid; <see cref="Param"/> names the parameter (OpenAI's <c>param</c>).</summary>
 internal sealed class OpenAIRequestException(string? param, string message, string? code = null) : Exception(message)

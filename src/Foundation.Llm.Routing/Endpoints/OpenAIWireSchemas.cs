@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.Routing.Endpoints;
 
 // The shapes of the OpenAI-compatible surface, for the OpenAPI document only: the gateway parses requests with
 // OpenAIChatRequest and writes answers with OpenAIWire (no DTO on the hot path). OpenAIWireSchemasTests checks that

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
-namespace Foundation.Llm.Routing.Tests.Storage;
+namespace Foundation.Llm.ProviderKeys.Tests.Storage;
 
 /// <summary>One real database per test class: a temporary SQLite file or a fresh PostgreSQL database, migrated, dropped afterwards.</summary>
 public abstract class LlmTestDatabase : IAsyncLifetime

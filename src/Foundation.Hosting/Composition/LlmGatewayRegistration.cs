@@ -2,13 +2,14 @@ using System.Globalization;
 using Foundation.Configuration;
 using Foundation.Llm.Routing;
 using Foundation.Llm.Routing.Demo;
+using Foundation.Llm.Routing.Endpoints;
 using Foundation.Llm.Routing.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Hosting.Composition;
 
 /// <summary>The demo deployment's settings, bound from <c>Foundation:Llm:Demo</c>.</summary>
 public sealed class LlmDemoSettings
@@ -37,6 +38,7 @@ internal static class LlmGatewayRegistration
     public static void AddFoundationLlmGateway(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IPostConfigureOptions<LlmRoutingOptions>>(new LlmEnvironmentProviders(configuration));
+        services.AddSingleton<ILlmHttpErrorMapper, BudgetLlmHttpErrorMapper>();
         services.AddOptions<LlmDemoSettings>().BindStrictly(configuration.GetSection(LlmDemoSettings.SectionName))
             .Validate(s => s.WordDelayMilliseconds is >= 0 and <= 1000, $"{LlmDemoSettings.SectionName}:WordDelayMilliseconds must be 0 to 1000.")
             .ValidateOnStart();
@@ -44,6 +46,9 @@ internal static class LlmGatewayRegistration
         // The router; with no provider configured (after the OPENAI_API_KEY/ANTHROPIC_API_KEY mapping) the offline demo
         // serves the aliases "chat" and "demo".
         var routing = services.AddFoundationLlmRouting(configuration);
+
+        // The provider-key store (bring your own key, Foundation.Llm.ProviderKeys) on Foundation's database.
+        routing.AddProviderKeyStore(configuration).UseDbContext(FoundationDatabase.Configure);
 
         // Every deployment's client (not the router) is metered, so the real provider and model are priced and budgets are checked
         // before the provider is called; a budget refusal passes the router unchanged (no retry, no fallback).

@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +18,7 @@ public sealed class LlmProviderKeysBuilder
     public IServiceCollection Services { get; }
 }
 
-/// <summary>Registers the provider-key store of Foundation.Llm.Routing (bring your own key).</summary>
+/// <summary>Registers the provider-key store of Foundation.Llm.ProviderKeys (bring your own key for Foundation.Llm.Routing).</summary>
 public static class LlmProviderKeysServiceCollectionExtensions
 {
     /// <summary>
@@ -44,14 +43,33 @@ public static class LlmProviderKeysServiceCollectionExtensions
         options.ValidateOnStart();
         services.AddFoundationDefaults();
         services.AddLogging();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderKeyOptions>, ProviderKeyOptionsValidator>());
-        Foundation.Llm.Routing.Outbound.OutboundHttpRegistration.AddOutboundAddressGuard(services);
+        services.AddFoundationLlmOutboundAddressGuard();
+        if (!services.Any(d => d.ServiceType == typeof(ProviderKeyTester)))
+        {
+            services.AddHttpClient(ProviderKeyTester.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Foundation.Llm.Routing.Outbound.OutboundAddressPolicy>().CreateHandler());
+        }
+
         services.TryAddSingleton<ProviderKeyTester>();
         services.TryAddSingleton<StoredProviderCredentialResolver>();
         services.TryAddSingleton<Foundation.Llm.Routing.Credentials.IProviderCredentialResolver>(sp => sp.GetRequiredService<StoredProviderCredentialResolver>());
         services.TryAddScoped<ProviderKeyService>();
         services.TryAddSingleton<LlmDatabaseMigrator>();
         return new LlmProviderKeysBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds the provider-key store to the router <c>AddFoundationLlmRouting</c> registered: the same as
+    /// <see cref="AddFoundationLlmProviderKeys"/>, so the router hands each call the caller's own key. Choose the database on the
+    /// returned builder (<c>.UseSqlite(...)</c>, <c>.UseNpgsql(...)</c>).
+    /// </summary>
+    /// <param name="routing">The builder <c>AddFoundationLlmRouting()</c> returned.</param>
+    /// <param name="configuration">The configuration holding <c>Foundation:Llm:ProviderKeys</c>.</param>
+    /// <param name="configure">Adjusts the options after binding.</param>
+    public static LlmProviderKeysBuilder AddProviderKeyStore(this LlmRoutingBuilder routing, IConfiguration configuration, Action<ProviderKeyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(routing);
+        return routing.Services.AddFoundationLlmProviderKeys(configuration, configure);
     }
 
     /// <summary>Keeps provider keys in the SQLite database of <paramref name="connectionString"/>.</summary>

@@ -1,11 +1,7 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Claims;
 using System.Text.Json;
-using Foundation.Costing.Budgets;
-using Foundation.Costing.Http;
-using Foundation.Hosting.Auth;
-using Foundation.Hosting.RateLimiting;
+using Foundation.Abstractions.Authorization;
 using Foundation.Llm.Routing.Outbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary><c>POST /api/v1/llm/chat</c>: the app's own chat endpoint (signed-in session, problem-details errors).</summary>
 internal static class LlmChatEndpoints
@@ -22,11 +18,13 @@ internal static class LlmChatEndpoints
     private const int MaxMessages = 100;
     private const int MaxContentLength = 100_000;
 
-    public static void MapLlmChatEndpoints(IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapLlmChatEndpoints(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/llm/chat", ChatAsync)
+        var llm = endpoints.MapGroup("/api/v1/llm")
             .WithTags("LLM")
-            .WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm))
+            .RequireAuthorization(FoundationPolicies.UserSession);
+
+        llm.MapPost("/chat", ChatAsync)
             .WithSummary("Chat for the app's UI: {model?, messages, stream?}; stream answers server-sent events delta, done or error.")
             .Produces<LlmChatResponse>()
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
@@ -35,17 +33,12 @@ internal static class LlmChatEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .RequireAuthorization();
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+        return llm;
     }
 
-    private static async Task<IResult> ChatAsync(LlmChatBody body, ClaimsPrincipal user, IChatClient client, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ChatAsync(LlmChatBody body, IChatClient client, HttpContext http, CancellationToken ct)
     {
-        if (!AuthEndpoints.TryGetSession(user, out _, out _))
-        {
-            return AuthEndpoints.SessionRequired();
-        }
-
         if (Validate(body) is { } invalid)
         {
             return invalid;
@@ -70,10 +63,10 @@ internal static class LlmChatEndpoints
             GatewayEndpoints.SetServedBy(http.Response, response.AdditionalProperties);
             return Results.Ok(new LlmChatResponse(response.Text, response.ModelId, Usage(response.Usage), Deployment(response.AdditionalProperties)));
         }
-        catch (Exception ex) when (!http.Response.HasStarted && LlmError.From(ex) is { } error)
+        catch (Exception ex) when (!http.Response.HasStarted && LlmError.From(ex, http.RequestServices) is { } error)
         {
             error.ApplyRetryAfter(http.Response);
-            return Problem(error, ex as BudgetExceededException, ex as OutboundAddressRefusedException);
+            return Problem(error, ex as OutboundAddressRefusedException);
         }
     }
 
@@ -126,7 +119,7 @@ internal static class LlmChatEndpoints
             {
                 return;
             }
-            catch (Exception ex) when (LlmError.From(ex) is { } error)
+            catch (Exception ex) when (LlmError.From(ex, http.RequestServices) is { } error)
             {
                 var payload = new LlmChatError(error.Status, Title(error.Status), error.Message, error.Code);
                 await WriteEventAsync(http, "error", JsonSerializer.SerializeToUtf8Bytes(payload, LlmJsonContext.Default.LlmChatError), CancellationToken.None).ConfigureAwait(false);
@@ -202,7 +195,7 @@ internal static class LlmChatEndpoints
         return Results.Problem(problem);
     }
 
-    private static IResult Problem(LlmError error, BudgetExceededException? budget, OutboundAddressRefusedException? refused)
+    private static IResult Problem(LlmError error, OutboundAddressRefusedException? refused)
     {
         var problem = new ProblemDetails { Status = error.Status, Title = Title(error.Status), Detail = error.Message };
         if (error.Code is not null)
@@ -216,14 +209,12 @@ internal static class LlmChatEndpoints
             problem.Extensions["host"] = refused.Host;
         }
 
-        if (budget is not null)
+        if (error.Extensions is { } extensions)
         {
-            problem.Extensions["budget"] = budget.BudgetName;
-            problem.Extensions["budgetId"] = budget.BudgetId;
-            problem.Extensions["scope"] = budget.Scope.ToString().ToLowerInvariant();
-            problem.Extensions["limit"] = new BudgetAmount(budget.LimitUsd, budget.LimitTokens);
-            problem.Extensions["spent"] = new BudgetAmount(budget.SpentUsd, budget.SpentTokens);
-            problem.Extensions["resetsAt"] = budget.ResetsAt;
+            foreach (var (name, value) in extensions)
+            {
+                problem.Extensions[name] = value;
+            }
         }
 
         if (error.RetryAfter is { } wait)

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Foundation.Hosting.Llm;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Foundation.Hosting.Errors;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary>
 /// Endpoint metadata of the OpenAI-compatible surface (<c>/v1/*</c>): its errors, whoever raises them (the exception
@@ -37,14 +36,37 @@ internal static class OpenAIErrorShape
 /// Writes a problem on the OpenAI-compatible routes as OpenAI does: <c>message</c> is the problem's detail (or title),
 /// <c>type</c> follows the status (<c>invalid_request_error</c>, <c>requests</c> for 429, <c>server_error</c> for 5xx),
 /// <c>param</c> is the JSON path or field the problem names, <c>code</c> the problem's <c>code</c> extension.
-/// Registered before the default problem-details writer, so it wins on those routes and nowhere else.
+/// Registered before the default problem-details writer (<c>AddFoundationLlmGatewayErrors()</c>), so it wins on those routes and
+/// nowhere else: a host's exception handler, status-code pages and rate limiter then answer <c>/v1</c> in OpenAI's shape.
 /// </summary>
-internal sealed class OpenAIProblemDetailsWriter : IProblemDetailsWriter
+public sealed class OpenAIProblemDetailsWriter : IProblemDetailsWriter
 {
-    public bool CanWrite(ProblemDetailsContext context) => OpenAIErrorShape.Applies(context.HttpContext);
+    /// <summary>Whether <paramref name="context"/> is a request of the OpenAI-compatible surface (a gateway endpoint, or any path under <c>/v1</c>).</summary>
+    /// <param name="context">The request.</param>
+    public static bool AppliesTo(HttpContext context) => OpenAIErrorShape.Applies(context);
 
+    /// <summary>Writes <c>{"error":{"message","type","param","code"}}</c> with <paramref name="status"/>, as the gateway answers its own refusals.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="message">What a person can act on.</param>
+    /// <param name="type">OpenAI's error <c>type</c> (<c>invalid_request_error</c>, <c>server_error</c>, ...).</param>
+    /// <param name="param">The parameter at fault, or <see langword="null"/>.</param>
+    /// <param name="code">A stable code, or <see langword="null"/>.</param>
+    public static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param = null, string? code = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(type);
+        return GatewayEndpoints.WriteErrorAsync(context, status, message, type, param, code);
+    }
+
+    /// <inheritdoc />
+    public bool CanWrite(ProblemDetailsContext context) => context is not null && OpenAIErrorShape.Applies(context.HttpContext);
+
+    /// <inheritdoc />
     public async ValueTask WriteAsync(ProblemDetailsContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
         var status = problem.Status ?? http.Response.StatusCode;

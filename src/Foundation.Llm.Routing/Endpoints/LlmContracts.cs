@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Foundation.Hosting.Llm;
+namespace Foundation.Llm.Routing.Endpoints;
 
 /// <summary><c>POST /api/v1/llm/chat</c>: a conversation for the app's own UI.</summary>
 /// <param name="Model">An alias or provider model; default <c>chat</c>.</param>
@@ -44,14 +44,6 @@ public sealed record LlmChatDone(string? Model, LlmChatUsage Usage, string? Depl
 /// <param name="Detail">What happened.</param>
 /// <param name="Code">A stable code (<c>rate_limit_exceeded</c>, <c>timeout</c>).</param>
 public sealed record LlmChatError(int Status, string Title, string Detail, string? Code);
-
-/// <summary><c>POST /api/v1/provider-keys</c>.</summary>
-/// <param name="Provider"><c>openai</c>, <c>anthropic</c>, <c>huggingface</c> or <c>custom</c>.</param>
-/// <param name="Name">A display name; for HuggingFace and custom keys, the configured provider name it serves.</param>
-/// <param name="ApiKey">The provider's key; stored encrypted, never shown again.</param>
-/// <param name="BaseUrl">An absolute http(s) endpoint replacing the provider's; required for <c>custom</c>.</param>
-/// <param name="Scope"><c>user</c> (default) or <c>tenant</c> (admins only).</param>
-public sealed record CreateProviderKeyBody(string? Provider, string? Name, string? ApiKey, string? BaseUrl, string? Scope);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LlmChatDelta))]

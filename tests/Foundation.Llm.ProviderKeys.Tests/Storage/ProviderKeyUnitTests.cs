@@ -1,7 +1,7 @@
 using Foundation.Llm.Routing.Outbound;
 using Foundation.Llm.Routing.Storage;
 
-namespace Foundation.Llm.Routing.Tests.Storage;
+namespace Foundation.Llm.ProviderKeys.Tests.Storage;
 
 public sealed class ProviderKeyUnitTests
 {
