@@ -45,7 +45,12 @@ public static class TotpServiceCollectionExtensions
         services.AddFoundationDefaults();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TotpOptions>, TotpOptionsValidator>());
         services.TryAddScoped<TotpService>();
-        services.TryAddScoped<TwoFactorLoginService>();
+        // A factory, so a host that uses TotpService without Foundation.Auth's accounts still validates on build; the login
+        // completion needs AccountService and says so when it is resolved without it.
+        services.TryAddScoped(sp => sp.GetService<Foundation.Auth.Accounts.AccountService>() is null
+            ? throw new InvalidOperationException(
+                "TwoFactorLoginService completes logins of Foundation.Auth's accounts: call services.AddFoundationAuth(configuration) with a store (UseSqlite, UseNpgsql or UseDbContext) before resolving it.")
+            : ActivatorUtilities.CreateInstance<TwoFactorLoginService>(sp));
         services.TryAddSingleton<SecondFactorEnrolmentCache>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<ISecondFactorProvider, TotpSecondFactorProvider>());
         services.TryAddSingleton<TotpDatabaseMigrator>();
