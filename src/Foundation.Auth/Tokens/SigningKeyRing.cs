@@ -254,7 +254,7 @@ public sealed partial class SigningKeyRing : IDisposable
         }
         catch (Exception ex) when (ex is SecretProtectionException or CryptographicException or FormatException)
         {
-            throw new InvalidOperationException(
+            throw new SigningKeyUnavailableException(
                 $"Signing key '{record.KeyId}' could not be unprotected. Every app instance that shares the signing-key store must share the secret protector's keys (the Data Protection key ring); tokens cannot be issued or validated until it does.",
                 ex);
         }
@@ -266,7 +266,7 @@ public sealed partial class SigningKeyRing : IDisposable
         }
         catch (CryptographicException ex)
         {
-            throw new InvalidOperationException($"Signing key '{record.KeyId}' ({algorithm}) holds key material that cannot be loaded.", ex);
+            throw new SigningKeyUnavailableException($"Signing key '{record.KeyId}' ({algorithm}) holds key material that cannot be loaded.", ex);
         }
         finally
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Foundation.Security;
+using Foundation.Auth.Tokens;
 using Foundation.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -64,6 +66,21 @@ internal sealed partial class FoundationExceptionHandler(
             httpContext.Response.StatusCode = 499;
             return true;
         }
+        else if (exception is SecretProtectionException or SigningKeyUnavailableException)
+        {
+            // A secret this instance cannot read (a TOTP secret, a provider key, a token-signing key): the operator's
+            // configuration, typically instances that share a database but not the Data Protection key ring. Not the
+            // caller's fault and not a crash: 503, and an error log that says what to fix.
+            LogSecretUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path.Value ?? string.Empty);
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "A stored secret cannot be read by this server",
+                Detail = "This server instance cannot decrypt a key it needs to complete the request; the error is logged for its operator. Quote the requestId when you report it.",
+            };
+            problem.Extensions["code"] = SecretUnavailableCode;
+        }
         else
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path.Value ?? string.Empty);
@@ -92,6 +109,12 @@ internal sealed partial class FoundationExceptionHandler(
             Exception = exception,
         }).ConfigureAwait(false);
     }
+
+    /// <summary>The <c>code</c> of the 503 answered when a stored secret cannot be unprotected on this instance.</summary>
+    public const string SecretUnavailableCode = "secret_unavailable";
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "A stored secret could not be read for {Method} {Path}: every instance that shares the database must share the Data Protection key ring (Foundation:DataProtection:KeyRing, docs/configuration.md)")]
+    private static partial void LogSecretUnavailable(ILogger logger, Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Refused a malformed request {Method} {Path} with {StatusCode}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string method, string path, int statusCode, string reason);

@@ -83,6 +83,25 @@ public sealed class KeyRingOnPostgresTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Instances_with_separate_folder_key_rings_answer_503_naming_the_cause_never_500()
+    {
+        // The operator's mistake the issue reproduced: one database, a key ring per instance. A token issued by B is
+        // signed with a key only B's ring can unprotect, so A cannot validate it.
+        var (a, clientA) = Instance(KeyRingLocation.Folder);
+        var (b, clientB) = Instance(KeyRingLocation.Folder);
+        await b.RegisterAsync(clientB, "ada@example.com", Password);
+        var token = (await b.LoginAsync(clientB, "ada@example.com", Password)).Text("accessToken");
+
+        using var setup = await clientA.SendAsync(a.Authorized(HttpMethod.Post, "/api/v1/totp/setup", token));
+        var body = await setup.Content.ReadAsStringAsync();
+        setup.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body);
+        var problem = await setup.ReadJsonAsync();
+        problem.Text("code").ShouldBe("secret_unavailable");
+        problem.Text("title").ShouldBe("A stored secret cannot be read by this server");
+        body.ShouldNotContain("ProtectedKey");
+    }
+
     private (AuthTestHost Host, HttpClient Client) Instance(KeyRingLocation? keyRing = null)
     {
         var settings = new Dictionary<string, string?>
