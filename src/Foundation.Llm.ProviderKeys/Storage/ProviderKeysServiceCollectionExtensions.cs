@@ -1,11 +1,10 @@
 using Foundation.Configuration;
 using Foundation.Llm.Routing.Credentials;
 using Foundation.Llm.Routing.Storage;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -76,31 +75,22 @@ public static class LlmProviderKeysServiceCollectionExtensions
     /// <param name="builder">The builder <c>AddFoundationLlmProviderKeys()</c> returned.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
-    public static LlmProviderKeysBuilder UseSqlite(this LlmProviderKeysBuilder builder, string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseDbContext((_, o) => o.UseSqlite(connectionString), migrateOnStartup);
-    }
+    public static LlmProviderKeysBuilder UseSqlite(this LlmProviderKeysBuilder builder, string connectionString, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Sqlite(connectionString), migrateOnStartup);
 
     /// <summary>Keeps provider keys in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
     /// <param name="builder">The builder <c>AddFoundationLlmProviderKeys()</c> returned.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public static LlmProviderKeysBuilder UseNpgsql(this LlmProviderKeysBuilder builder, string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseDbContext((_, o) => o.UseNpgsql(connectionString), migrateOnStartup);
-    }
+    public static LlmProviderKeysBuilder UseNpgsql(this LlmProviderKeysBuilder builder, string connectionString, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Npgsql(connectionString), migrateOnStartup);
 
     /// <summary>Configures <see cref="LlmDbContext"/> yourself (provider, logging, retry strategy); pooled, so it must not use scoped services.</summary>
     /// <param name="builder">The builder <c>AddFoundationLlmProviderKeys()</c> returned.</param>
     /// <param name="configure">Chooses and configures the provider.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public static LlmProviderKeysBuilder UseDbContext(this LlmProviderKeysBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseDbContext((_, options) => configure(options), migrateOnStartup);
-    }
+    public static LlmProviderKeysBuilder UseDbContext(this LlmProviderKeysBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Own(configure), migrateOnStartup);
 
     /// <summary>
     /// Configures <see cref="LlmDbContext"/> yourself, from the application's services. The migrations ship for SQLite
@@ -112,25 +102,7 @@ public static class LlmProviderKeysServiceCollectionExtensions
     public static LlmProviderKeysBuilder UseDbContext(this LlmProviderKeysBuilder builder, Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-
-        // A second Use* call replaces the first instead of configuring two providers.
-        services.RemoveAll<LlmDbContext>();
-        services.RemoveAll<DbContextOptions<LlmDbContext>>();
-        services.RemoveAll<IDbContextOptionsConfiguration<LlmDbContext>>();
-        services.AddDbContextPool<LlmDbContext>((provider, o) =>
-        {
-            configure(provider, o);
-            LlmDbContextOptions.ApplyDefaults(o);
-        });
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Foundation.Data.IStoreMigrator, LlmDatabaseMigrator>(sp => sp.GetRequiredService<LlmDatabaseMigrator>()));
-
-        if (migrateOnStartup)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LlmDatabaseMigrationHostedService>());
-        }
-
+        StoreRegistration.UseDbContext<LlmDbContext, LlmDatabaseMigrator>(builder.Services, configure, migrateOnStartup);
         return builder;
     }
 }

@@ -1,99 +1,17 @@
 using Foundation.Llm.Routing.Storage;
+using Foundation.Testing;
 using Foundation.Tests.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Npgsql;
 
 namespace Foundation.Llm.ProviderKeys.Tests.Storage;
 
-/// <summary>One real database per test class: a temporary SQLite file or a fresh PostgreSQL database, migrated, dropped afterwards.</summary>
-public abstract class LlmTestDatabase : IAsyncLifetime
-{
-    public abstract string Provider { get; }
+/// <summary>One real database per test class (the shared store fixture): a temporary SQLite file or a fresh PostgreSQL database, migrated, dropped afterwards.</summary>
+public abstract class LlmTestDatabase(TestDatabaseEngine engine) : StoreTestDatabase<LlmDbContext>(engine);
 
-    public abstract void Configure(DbContextOptionsBuilder options);
+public sealed class SqliteLlmDatabase() : LlmTestDatabase(new SqliteTestEngine("foundation-llm-test", "Pooling=False", wal: false));
 
-    public abstract Task CreateAsync();
-
-    public abstract Task DropAsync();
-
-    public async Task InitializeAsync()
-    {
-        await CreateAsync();
-        await using var db = CreateContext();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync() => DropAsync();
-
-    public LlmDbContext CreateContext()
-    {
-        var builder = new DbContextOptionsBuilder<LlmDbContext>();
-        Configure(builder);
-        LlmDbContextOptions.ApplyDefaults(builder);
-        return new LlmDbContext(builder.Options);
-    }
-}
-
-public sealed class SqliteLlmDatabase : LlmTestDatabase
-{
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"foundation-llm-test-{Guid.NewGuid():N}.db");
-
-    public override string Provider => "sqlite";
-
-    public override void Configure(DbContextOptionsBuilder options) => options.UseSqlite($"Data Source={_path};Pooling=False");
-
-    public override Task CreateAsync() => Task.CompletedTask;
-
-    public override Task DropAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
-        {
-            File.Delete(_path + suffix);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresLlmDatabase : LlmTestDatabase
-{
-    private readonly string _admin;
-    private readonly string _name = "foundation_llm_" + Guid.NewGuid().ToString("N")[..16];
-
-    public PostgresLlmDatabase()
-    {
-        _admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES") is { Length: > 0 } cs
-            ? cs
-            : throw new InvalidOperationException("FOUNDATION_TEST_POSTGRES is not set: the PostgreSQL store tests need the real server; run ./eng/test.sh.");
-        ConnectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString;
-    }
-
-    public string ConnectionString { get; }
-
-    public override string Provider => "postgresql";
-
-    public override void Configure(DbContextOptionsBuilder options) => options.UseNpgsql(ConnectionString);
-
-    public override async Task CreateAsync()
-    {
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    public override async Task DropAsync()
-    {
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}
+public sealed class PostgresLlmDatabase() : LlmTestDatabase(new PostgresTestEngine("foundation_llm"));
 
 /// <summary>The hand-written migration creates exactly the schema of the EF model, and every column round-trips.</summary>
 public abstract class LlmSchemaTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
