@@ -1,3 +1,5 @@
+using Foundation.Abstractions.Authorization;
+
 namespace Foundation.Audit;
 
 /// <summary>Options of Foundation.Audit, bound from <c>Foundation:Audit</c>.</summary>
@@ -7,10 +9,10 @@ public sealed class AuditOptions
     public const string SectionName = "Foundation:Audit";
 
     /// <summary>
-    /// The authorization policy the HTTP API requires (<c>MapFoundationAuditApi()</c>). Default <c>foundation:role:admin</c>, which
+    /// The authorization policy the HTTP API requires (<c>MapFoundationAuditApi()</c>). Default <see cref="FoundationPolicies.Admin"/> (<c>foundation:role:admin</c>), which
     /// Foundation.Auth registers; a host without Foundation.Auth registers a policy of that name or names its own.
     /// </summary>
-    public string AdminPolicy { get; set; } = "foundation:role:admin";
+    public string AdminPolicy { get; set; } = FoundationPolicies.Admin;
 
     /// <summary>Events buffered in memory while waiting for the database (default 10,000). Beyond it an event is dropped and counted.</summary>
     public int Capacity { get; set; } = 10_000;

@@ -91,9 +91,56 @@ public sealed class BudgetOptions
     /// <summary>How often expired reservations are reclaimed (<c>Foundation:Costing:Budgets:ReclaimIntervalSeconds</c>). Default 60.</summary>
     public int ReclaimIntervalSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long an instance may use the budget definitions it cached for a tenant before reading them again
+    /// (<c>Foundation:Costing:Budgets:DefinitionCacheSeconds</c>). A change made through this instance applies at once; a change made on
+    /// another instance applies here within this many seconds. Default 5; 0 reads them on every call.
+    /// </summary>
+    public int DefinitionCacheSeconds { get; set; } = 5;
+
+    /// <summary>Budget leases: slices of headroom an instance admits calls against in memory (<c>Foundation:Costing:Budgets:Leases</c>).</summary>
+    public BudgetLeaseOptions Leases { get; } = new();
+
     /// <summary>The thresholds in percent a new budget gets when none are given (<c>Foundation:Costing:Budgets:DefaultThresholds</c>). Default 50, 80, 100.</summary>
     public IList<int> DefaultThresholds { get; } = [];
 
     /// <summary>Effective thresholds: <see cref="DefaultThresholds"/> or 50, 80, 100.</summary>
     internal IReadOnlyList<int> Thresholds => DefaultThresholds.Count > 0 ? [.. DefaultThresholds] : [50, 80, 100];
+}
+
+/// <summary>
+/// Budget leases (decision 0012): an instance takes a slice of a budget period's remaining headroom in one conditional UPDATE, admits calls
+/// against it in memory and writes their spend in batches. Recorded spend + reservations + outstanding slices never exceed the limit.
+/// </summary>
+public sealed class BudgetLeaseOptions
+{
+    /// <summary>Whether instances lease headroom (<c>Foundation:Costing:Budgets:Leases:Enabled</c>). Default true; false reserves and settles every call in the database.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// A slice is at most 1/<c>SliceDivisor</c> of the headroom left when it is taken, rounded down to whole calls of the worst case that asks
+    /// (<c>Foundation:Costing:Budgets:Leases:SliceDivisor</c>). Larger means more instances can share the headroom near the limit. Default 8.
+    /// </summary>
+    public int SliceDivisor { get; set; } = 8;
+
+    /// <summary>
+    /// The fewest calls a slice must afford; below it the period is metered per call in the database, as without leases
+    /// (<c>Foundation:Costing:Budgets:Leases:MinSliceCalls</c>). Default 2.
+    /// </summary>
+    public int MinSliceCalls { get; set; } = 2;
+
+    /// <summary>The most calls one slice affords (<c>Foundation:Costing:Budgets:Leases:MaxSliceCalls</c>). Default 1000.</summary>
+    public int MaxSliceCalls { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a lease lives unless its instance renews it; after that the reclaimer of any instance returns it (the holder crashed)
+    /// (<c>Foundation:Costing:Budgets:Leases:TtlSeconds</c>). Default 60.
+    /// </summary>
+    public int TtlSeconds { get; set; } = 60;
+
+    /// <summary>How often settled spend is written and leases are renewed (<c>Foundation:Costing:Budgets:Leases:FlushIntervalMilliseconds</c>). Default 1000.</summary>
+    public int FlushIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>A slice unused this long is returned to the budget (<c>Foundation:Costing:Budgets:Leases:IdleSeconds</c>). Default 10.</summary>
+    public int IdleSeconds { get; set; } = 10;
 }

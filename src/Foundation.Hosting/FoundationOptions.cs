@@ -32,6 +32,13 @@ public sealed class DataProtectionSettings
     public string? KeysDirectory { get; set; }
 
     /// <summary>
+    /// Where the key ring lives (<c>Foundation:DataProtection:KeyRing</c>): <see cref="KeyRingLocation.Folder"/> (<see cref="KeysDirectory"/>)
+    /// or <see cref="KeyRingLocation.Database"/> (the suite's database, shared by every instance). Unset (the default): the database when
+    /// <c>Foundation:Database:Provider</c> is PostgreSql, the folder on SQLite. Switching to the database copies the folder's keys into it at start.
+    /// </summary>
+    public KeyRingLocation? KeyRing { get; set; }
+
+    /// <summary>
     /// A certificate that encrypts the key ring at rest (<c>Foundation:DataProtection:Certificate</c>). Unset (the default),
     /// the keys are stored unencrypted and only the folder's permissions protect them.
     /// </summary>

@@ -35,7 +35,11 @@ public class CostingStoreBenchmarks
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        var builder = services.AddFoundationCosting(o => o.Budgets.ReservationTtlSeconds = 3600);
+        var builder = services.AddFoundationCosting(o =>
+        {
+            o.Budgets.ReservationTtlSeconds = 3600;
+            o.Budgets.Leases.Enabled = false; // this benchmark measures the per-call database path; BudgetLeaseBenchmarks the lease
+        });
         if (Provider == "sqlite")
         {
             _sqlitePath = Path.Combine(Path.GetTempPath(), $"foundation-costing-bench-{Guid.NewGuid():N}.db");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,30 +36,77 @@ public static class AuditCanonicalForm
     public static byte[] Event(AuditEventEntity e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var sb = new StringBuilder(256);
-        Field(sb, EventVersion);
-        Field(sb, e.TenantId);
-        Field(sb, e.Seq.ToString(CultureInfo.InvariantCulture));
-        Field(sb, e.Id.ToString("D"));
-        Field(sb, Timestamp(e.OccurredAt));
-        Field(sb, e.ActorType);
-        Field(sb, e.ActorUserId);
-        Field(sb, e.ActorApiKeyId);
-        Field(sb, e.Action);
-        Field(sb, e.TargetType);
-        Field(sb, e.TargetId);
-        Field(sb, e.Outcome);
-        Field(sb, e.Severity);
-        Field(sb, e.ClientIp);
-        Field(sb, e.UserAgent);
-        Field(sb, e.RequestId);
-        Field(sb, e.Details);
-        Field(sb, e.PrevHash);
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        var writer = new CanonicalWriter(512);
+        try
+        {
+            WriteEvent(ref writer, e);
+            return writer.Written.ToArray();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
 
     /// <summary>The hash of <paramref name="e"/>: lower-case hex SHA-256 of <see cref="Event"/>.</summary>
-    public static string EventHash(AuditEventEntity e) => Convert.ToHexStringLower(SHA256.HashData(Event(e)));
+    public static string EventHash(AuditEventEntity e)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        EventHash(e, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Whether <paramref name="expectedHex"/> is the hash of <paramref name="e"/> (ordinal, without allocating the hex text).</summary>
+    internal static bool EventHashEquals(AuditEventEntity e, string? expectedHex)
+    {
+        if (expectedHex is null || expectedHex.Length != SHA256.HashSizeInBytes * 2)
+        {
+            return false;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        EventHash(e, hash);
+        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
+        return Convert.TryToHexStringLower(hash, hex, out _) && hex.SequenceEqual(expectedHex);
+    }
+
+    /// <summary>Writes the SHA-256 of the canonical form of <paramref name="e"/> into <paramref name="destination"/> (32 bytes), from a pooled buffer.</summary>
+    private static void EventHash(AuditEventEntity e, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var writer = new CanonicalWriter(512);
+        try
+        {
+            WriteEvent(ref writer, e);
+            SHA256.HashData(writer.Written, destination);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    private static void WriteEvent(ref CanonicalWriter w, AuditEventEntity e)
+    {
+        w.Field(EventVersion);
+        w.Field(e.TenantId);
+        w.Field(e.Seq);
+        w.Field(e.Id);
+        w.Field(e.OccurredAt);
+        w.Field(e.ActorType);
+        w.Field(e.ActorUserId);
+        w.Field(e.ActorApiKeyId);
+        w.Field(e.Action);
+        w.Field(e.TargetType);
+        w.Field(e.TargetId);
+        w.Field(e.Outcome);
+        w.Field(e.Severity);
+        w.Field(e.ClientIp);
+        w.Field(e.UserAgent);
+        w.Field(e.RequestId);
+        w.Field(e.Details);
+        w.Field(e.PrevHash);
+    }
 
     /// <summary>The canonical bytes of a checkpoint (its signature is not part of them).</summary>
     public static byte[] Checkpoint(AuditCheckpointEntity c)
@@ -83,6 +131,97 @@ public static class AuditCanonicalForm
     {
         var ticks = value.UtcTicks;
         return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Writes the length-prefixed fields as UTF-8 into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (the same bytes as
+    /// the checkpoint form's <c>Field</c> would give, without the intermediate string).
+    /// </summary>
+    private ref struct CanonicalWriter
+    {
+        private byte[] _buffer;
+        private int _length;
+
+        public CanonicalWriter(int capacity)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+            _length = 0;
+        }
+
+        public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+        public void Field(string? value)
+        {
+            if (value is null)
+            {
+                Ensure(2);
+                _buffer[_length++] = (byte)'~';
+                _buffer[_length++] = (byte)'\n';
+                return;
+            }
+
+            var count = Encoding.UTF8.GetByteCount(value);
+            Ensure(count + 12);
+            Prefix(count);
+            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+            _buffer[_length++] = (byte)'\n';
+        }
+
+        public void Field(long value)
+        {
+            Span<byte> digits = stackalloc byte[20];
+            value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+            Ascii(digits[..written]);
+        }
+
+        public void Field(Guid value)
+        {
+            Span<byte> text = stackalloc byte[36];
+            value.TryFormat(text, out var written, "D");
+            Ascii(text[..written]);
+        }
+
+        public void Field(DateTimeOffset value)
+        {
+            Span<byte> text = stackalloc byte[32];
+            value.UtcDateTime.TryFormat(text, out var written, TimestampFormat, CultureInfo.InvariantCulture);
+            Ascii(text[..written]);
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        private void Ascii(scoped ReadOnlySpan<byte> text)
+        {
+            Ensure(text.Length + 12);
+            Prefix(text.Length);
+            text.CopyTo(_buffer.AsSpan(_length));
+            _length += text.Length;
+            _buffer[_length++] = (byte)'\n';
+        }
+
+        private void Prefix(int count)
+        {
+            count.TryFormat(_buffer.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+            _length += written;
+            _buffer[_length++] = (byte)':';
+        }
+
+        private void Ensure(int extra)
+        {
+            if (_length + extra <= _buffer.Length)
+            {
+                return;
+            }
+
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + extra));
+            _buffer.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
     }
 
     private static void Field(StringBuilder sb, string? value)

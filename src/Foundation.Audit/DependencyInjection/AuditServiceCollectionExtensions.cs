@@ -9,9 +9,9 @@ using Foundation.Audit.Storage;
 using Foundation.Audit.Verification;
 using Foundation.Audit.Writing;
 using Foundation.Auditing;
+using Foundation.Internal;
 using Foundation.Security;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -73,45 +73,26 @@ public sealed class AuditBuilder
     /// <summary>Keeps the audit log in the SQLite database of <paramref name="connectionString"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
-    public AuditBuilder UseSqlite(string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseDbContext(o => o.UseSqlite(connectionString), migrateOnStartup);
-    }
+    public AuditBuilder UseSqlite(string connectionString, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Sqlite(connectionString), migrateOnStartup);
 
     /// <summary>Keeps the audit log in the PostgreSQL database of <paramref name="connectionString"/> (several instances share one chain per tenant).</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public AuditBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseDbContext(o => o.UseNpgsql(connectionString), migrateOnStartup);
-    }
+    public AuditBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Npgsql(connectionString), migrateOnStartup);
 
     /// <summary>Configures <see cref="AuditDbContext"/> yourself. The migrations ship for SQLite and PostgreSQL only.</summary>
-    public AuditBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return UseDbContext((_, o) => configure(o), migrateOnStartup);
-    }
+    public AuditBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Own(configure), migrateOnStartup);
 
     /// <summary>Configures <see cref="AuditDbContext"/> from the application's services (a connection known once the container is built).</summary>
     public AuditBuilder UseDbContext(Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
     {
-        ArgumentNullException.ThrowIfNull(configure);
         var services = Services;
-        services.RemoveAll<AuditDbContext>();
-        services.RemoveAll<DbContextOptions<AuditDbContext>>();
-        services.RemoveAll<IDbContextOptionsConfiguration<AuditDbContext>>();
-        services.AddDbContextPool<AuditDbContext>((provider, o) =>
-        {
-            configure(provider, o);
-            AuditDbContext.ApplyDefaults(o);
-        });
-
+        StoreRegistration.UseDbContext<AuditDbContext, AuditDatabaseMigrator>(services, configure, migrateOnStartup);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditSigningValidator>(
             sp => new AuditSigningValidator(sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(ISecretProtector)))));
-        services.TryAddSingleton<AuditDatabaseMigrator>();
         services.TryAddSingleton<AuditSigningKeyRing>();
         services.TryAddSingleton<AuditAppender>();
         services.TryAddSingleton<DurableAuditEventWriter>();
@@ -127,11 +108,6 @@ public sealed class AuditBuilder
         {
             services.RemoveAll<IAuditEventWriter>();
             services.AddSingleton<IAuditEventWriter>(sp => sp.GetRequiredService<DurableAuditEventWriter>());
-        }
-
-        if (migrateOnStartup)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditDatabaseMigrationHostedService>());
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuditWriterBackgroundService>());

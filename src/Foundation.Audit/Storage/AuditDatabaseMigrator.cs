@@ -1,56 +1,25 @@
+using Foundation.Data;
 using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Foundation.Audit.Storage;
 
 /// <summary>
 /// Applies the Audit migrations to the configured database (SQLite or PostgreSQL). Safe from several instances at once: on PostgreSQL a
 /// session advisory lock is held for the whole run (see ExclusiveMigration), on SQLite EF Core's lock row.
+/// Registered as <see cref="IStoreMigrator"/> once a database is chosen.
 /// </summary>
-public sealed class AuditDatabaseMigrator
+public sealed class AuditDatabaseMigrator(IServiceScopeFactory scopeFactory) : IStoreMigrator
 {
-    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
-    internal const long MigrationLockKey = 0x46_6F_75_6E_05;
+    /// <summary>The store: PostgreSQL advisory lock key 0x466F756E05 (decision 0007).</summary>
+    internal static readonly StoreDefinition<AuditDbContext> Store = new("audit", 0x46_6F_75_6E_05,
+        "Foundation.Audit has no store: call AddFoundationAudit().UseSqlite(...), UseNpgsql(...) or UseDbContext(...).");
 
-    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly StoreMigrator<AuditDbContext> _migrator = new(scopeFactory, Store);
 
-    /// <summary>Creates the migrator.</summary>
-    public AuditDatabaseMigrator(IServiceScopeFactory scopeFactory)
-    {
-        ArgumentNullException.ThrowIfNull(scopeFactory);
-        _scopeFactory = scopeFactory;
-    }
+    /// <inheritdoc />
+    public string Name => _migrator.Name;
 
     /// <summary>Creates or upgrades the Audit tables to the latest migration.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        var scope = _scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = scope.ServiceProvider.GetService<AuditDbContext>()
-                ?? throw new InvalidOperationException("Foundation.Audit has no store: call AddFoundationAudit().UseSqlite(...), UseNpgsql(...) or UseDbContext(...).");
-            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
-        }
-    }
-}
-
-/// <summary>Migrates before any hosted service starts, when the store was added with <c>migrateOnStartup: true</c>.</summary>
-internal sealed class AuditDatabaseMigrationHostedService : IHostedLifecycleService
-{
-    private readonly AuditDatabaseMigrator _migrator;
-
-    public AuditDatabaseMigrationHostedService(AuditDatabaseMigrator migrator) => _migrator = migrator;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => _migrator.MigrateAsync(cancellationToken);
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 }

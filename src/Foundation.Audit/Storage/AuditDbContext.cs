@@ -1,6 +1,5 @@
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Foundation.Audit.Storage;
 
@@ -34,38 +33,9 @@ public sealed class AuditDbContext : DbContext
     internal bool IsSqlite => Database.IsSqlite();
 
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuditDbContext).Assembly,
-            t => string.Equals(t.Namespace, typeof(AuditDbContext).Namespace, StringComparison.Ordinal));
-    }
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<AuditDbContext>(modelBuilder);
 
     /// <inheritdoc />
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(configurationBuilder);
-
-        // SQLite cannot order or compare DateTimeOffset; store UTC ticks there. PostgreSQL keeps timestamptz.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<AuditUtcTicksConverter>();
-        }
-    }
-
-    /// <summary>What every configuration of the context adds (there is no model snapshot; the schema tests prove the migration).</summary>
-    internal static DbContextOptionsBuilder ApplyDefaults(DbContextOptionsBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-    }
-}
-
-/// <summary>Stores a <see cref="DateTimeOffset"/> as its UTC ticks, so SQLite can compare and order it.</summary>
-internal sealed class AuditUtcTicksConverter : ValueConverter<DateTimeOffset, long>
-{
-    public AuditUtcTicksConverter()
-        : base(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero))
-    {
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        StoreModel.StoreTimestampsAsUtcTicksOnSqlite(configurationBuilder, Database);
 }

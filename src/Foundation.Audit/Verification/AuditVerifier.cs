@@ -61,7 +61,7 @@ public sealed class AuditVerifier
         var rows = _db.Events.AsNoTracking().Where(e => e.TenantId == tenant && e.Seq > startSeq).OrderBy(e => e.Seq).AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var selfOk = string.Equals(AuditCanonicalForm.EventHash(row), row.Hash, StringComparison.Ordinal);
+            var selfOk = AuditCanonicalForm.EventHashEquals(row, row.Hash);
             var linkOk = string.Equals(row.PrevHash, expectedPrev, StringComparison.Ordinal);
             var seqOk = row.Seq == expectedSeq;
             if (!(selfOk && linkOk && seqOk))

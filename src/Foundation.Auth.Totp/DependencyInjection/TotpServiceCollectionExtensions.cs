@@ -2,11 +2,10 @@ using Foundation.Auth.SecondFactor;
 using Foundation.Auth.Totp;
 using Foundation.Auth.Totp.Storage;
 using Foundation.Configuration;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -24,9 +23,10 @@ public sealed class TotpBuilder
 public static class TotpServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="TotpService"/> and the <c>totp</c> second factor of Foundation.Auth's login, with options from
-    /// <c>Foundation:Auth:Totp</c>. Expects an <c>ISecretProtector</c> (Foundation.Hosting registers one). Choose the
-    /// store on the returned builder.
+    /// Registers <see cref="TotpService"/>, <see cref="TwoFactorLoginService"/>, the <c>totp</c> second factor of
+    /// Foundation.Auth's login and the enrolment cache of <c>UseFoundationSecondFactorEnrolment()</c>, with options from
+    /// <c>Foundation:Auth:Totp</c>. Expects <c>AddFoundationAuth</c> and an <c>ISecretProtector</c> (Foundation.Hosting
+    /// registers one). Choose the store on the returned builder; map the HTTP API with <c>app.MapFoundationTotpApi()</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration holding <c>Foundation:Auth:Totp</c>.</param>
@@ -45,6 +45,8 @@ public static class TotpServiceCollectionExtensions
         services.AddFoundationDefaults();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TotpOptions>, TotpOptionsValidator>());
         services.TryAddScoped<TotpService>();
+        services.TryAddScoped<TwoFactorLoginService>();
+        services.TryAddSingleton<SecondFactorEnrolmentCache>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<ISecondFactorProvider, TotpSecondFactorProvider>());
         services.TryAddSingleton<TotpDatabaseMigrator>();
         return new TotpBuilder(services);
@@ -54,21 +56,15 @@ public static class TotpServiceCollectionExtensions
     /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
-    public static TotpBuilder UseSqlite(this TotpBuilder builder, string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseDbContext((_, o) => o.UseSqlite(connectionString), migrateOnStartup);
-    }
+    public static TotpBuilder UseSqlite(this TotpBuilder builder, string connectionString, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Sqlite(connectionString), migrateOnStartup);
 
     /// <summary>Keeps enrolments and recovery codes in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
     /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public static TotpBuilder UseNpgsql(this TotpBuilder builder, string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseDbContext((_, o) => o.UseNpgsql(connectionString), migrateOnStartup);
-    }
+    public static TotpBuilder UseNpgsql(this TotpBuilder builder, string connectionString, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Npgsql(connectionString), migrateOnStartup);
 
     /// <summary>
     /// Keeps enrolments, recovery codes and trusted devices in an in-memory SQLite database that lives as long as the
@@ -97,11 +93,8 @@ public static class TotpServiceCollectionExtensions
     /// <param name="builder">The builder <c>AddFoundationTotp()</c> returned.</param>
     /// <param name="configure">Chooses and configures the provider.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public static TotpBuilder UseDbContext(this TotpBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseDbContext((_, options) => configure(options), migrateOnStartup);
-    }
+    public static TotpBuilder UseDbContext(this TotpBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Own(configure), migrateOnStartup);
 
     /// <summary>
     /// Configures <see cref="TotpDbContext"/> yourself, from the application's services. The migrations ship for SQLite
@@ -114,23 +107,7 @@ public static class TotpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-
-        // A second Use* call replaces the first instead of configuring two providers.
-        services.RemoveAll<TotpDbContext>();
-        services.RemoveAll<DbContextOptions<TotpDbContext>>();
-        services.RemoveAll<IDbContextOptionsConfiguration<TotpDbContext>>();
-        services.AddDbContextPool<TotpDbContext>((provider, o) =>
-        {
-            configure(provider, o);
-            TotpDbContextOptions.ApplyDefaults(o);
-        });
-
-        if (migrateOnStartup)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TotpDatabaseMigrationHostedService>());
-        }
-
+        StoreRegistration.UseDbContext<TotpDbContext, TotpDatabaseMigrator>(builder.Services, configure, migrateOnStartup);
         return builder;
     }
 }

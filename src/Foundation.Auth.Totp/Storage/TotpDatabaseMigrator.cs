@@ -1,58 +1,27 @@
+using Foundation.Data;
 using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Foundation.Auth.Totp.Storage;
 
 /// <summary>
 /// Applies the TOTP migrations to the configured database (SQLite or PostgreSQL). Safe to run from several instances at
 /// once: on PostgreSQL a session advisory lock is held for the whole run (see ExclusiveMigration), on SQLite EF Core's lock row.
+/// Registered as <see cref="IStoreMigrator"/> once a database is chosen.
 /// </summary>
-public sealed class TotpDatabaseMigrator
+public sealed class TotpDatabaseMigrator(IServiceScopeFactory scopeFactory) : IStoreMigrator
 {
-    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
-    internal const long MigrationLockKey = 0x46_6F_75_6E_02;
-
     internal const string NoStoreMessage =
         "Foundation.Auth.Totp has no database: call UseSqlite, UseNpgsql, UseInMemoryStore or UseDbContext on the builder AddFoundationTotp() returned.";
 
-    private readonly IServiceScopeFactory _scopeFactory;
+    /// <summary>The store: PostgreSQL advisory lock key 0x466F756E02 (decision 0007).</summary>
+    internal static readonly StoreDefinition<TotpDbContext> Store = new("auth.totp", 0x46_6F_75_6E_02, NoStoreMessage);
 
-    /// <summary>Creates the migrator.</summary>
-    public TotpDatabaseMigrator(IServiceScopeFactory scopeFactory)
-    {
-        ArgumentNullException.ThrowIfNull(scopeFactory);
-        _scopeFactory = scopeFactory;
-    }
+    private readonly StoreMigrator<TotpDbContext> _migrator = new(scopeFactory, Store);
+
+    /// <inheritdoc />
+    public string Name => _migrator.Name;
 
     /// <summary>Creates or upgrades the TOTP tables to the latest migration.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        var scope = _scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = scope.ServiceProvider.GetService<TotpDbContext>() ?? throw new InvalidOperationException(NoStoreMessage);
-            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
-        }
-    }
-}
-
-/// <summary>Migrates before any hosted service starts, when the store was added with <c>migrateOnStartup: true</c>.</summary>
-internal sealed class TotpDatabaseMigrationHostedService : IHostedLifecycleService
-{
-    private readonly TotpDatabaseMigrator _migrator;
-
-    public TotpDatabaseMigrationHostedService(TotpDatabaseMigrator migrator) => _migrator = migrator;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => _migrator.MigrateAsync(cancellationToken);
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 }

@@ -1,6 +1,5 @@
-using Foundation.Auth.Storage;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Foundation.Auth.Totp.Storage;
 
@@ -26,35 +25,9 @@ public sealed class TotpDbContext : DbContext
     public DbSet<TotpTrustedDeviceRecord> TrustedDevices => Set<TotpTrustedDeviceRecord>();
 
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TotpDbContext).Assembly, t => string.Equals(t.Namespace, typeof(TotpDbContext).Namespace, StringComparison.Ordinal));
-    }
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<TotpDbContext>(modelBuilder);
 
     /// <inheritdoc />
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(configurationBuilder);
-
-        // SQLite cannot order or compare DateTimeOffset; store UTC ticks there. PostgreSQL keeps timestamptz.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
-        }
-    }
-}
-
-/// <summary>What every <see cref="TotpDbContext"/> configuration adds, whichever provider is chosen.</summary>
-internal static class TotpDbContextOptions
-{
-    /// <summary>
-    /// The migration is hand-written and there is deliberately no model snapshot (as in Foundation.Auth), so EF would
-    /// always report pending model changes; the tests prove on SQLite and PostgreSQL that the schema matches the model.
-    /// </summary>
-    public static DbContextOptionsBuilder ApplyDefaults(DbContextOptionsBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        StoreModel.StoreTimestampsAsUtcTicksOnSqlite(configurationBuilder, Database);
 }

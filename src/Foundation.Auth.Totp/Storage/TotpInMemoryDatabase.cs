@@ -1,3 +1,4 @@
+using Foundation.Internal;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,7 +34,7 @@ public sealed class TotpInMemoryDatabase : IDisposable
         _keepAlive.Open();
         try
         {
-            var options = TotpDbContextOptions.ApplyDefaults(new DbContextOptionsBuilder<TotpDbContext>().UseSqlite(ConnectionString));
+            var options = StoreModel.ApplyDefaults(new DbContextOptionsBuilder<TotpDbContext>().UseSqlite(ConnectionString));
             using var db = new TotpDbContext((DbContextOptions<TotpDbContext>)options.Options);
             db.Database.Migrate();
         }

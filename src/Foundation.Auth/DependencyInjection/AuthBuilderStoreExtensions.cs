@@ -1,10 +1,9 @@
 using Foundation.Auth.Internal;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Tokens;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,11 +18,8 @@ public static class AuthBuilderStoreExtensions
     /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
-    public static AuthBuilder UseSqlite(this AuthBuilder builder, string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseDbContext(o => o.UseSqlite(connectionString), migrateOnStartup);
-    }
+    public static AuthBuilder UseSqlite(this AuthBuilder builder, string connectionString, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Sqlite(connectionString), migrateOnStartup);
 
     /// <summary>
     /// Keeps the Auth data in the PostgreSQL database of <paramref name="connectionString"/>: how several app
@@ -32,11 +28,8 @@ public static class AuthBuilderStoreExtensions
     /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts; concurrent instances are serialised by EF Core's migration lock.</param>
-    public static AuthBuilder UseNpgsql(this AuthBuilder builder, string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseDbContext(o => o.UseNpgsql(connectionString), migrateOnStartup);
-    }
+    public static AuthBuilder UseNpgsql(this AuthBuilder builder, string connectionString, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Npgsql(connectionString), migrateOnStartup);
 
     /// <summary>
     /// Configures <see cref="AuthDbContext"/> yourself (provider, logging, retry strategy). The migrations ship for
@@ -46,11 +39,8 @@ public static class AuthBuilderStoreExtensions
     /// <param name="builder">The builder <c>AddFoundationAuth()</c> returned.</param>
     /// <param name="configure">Chooses and configures the provider.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public static AuthBuilder UseDbContext(this AuthBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseDbContext((_, options) => configure(options), migrateOnStartup);
-    }
+    public static AuthBuilder UseDbContext(this AuthBuilder builder, Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false) =>
+        builder.UseDbContext(StoreRegistration.Own(configure), migrateOnStartup);
 
     /// <summary>
     /// Configures <see cref="AuthDbContext"/> from the application's services, for a connection that is only known once
@@ -66,18 +56,8 @@ public static class AuthBuilderStoreExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
 
-        // Pooled: the session validator and the API-key authenticator run on every authenticated request, and a
-        // pooled context saves building one (and its services) each time. AuthDbContext keeps no per-request state.
-        // A second Use* call replaces the first instead of configuring two providers.
-        services.RemoveAll<AuthDbContext>();
-        services.RemoveAll<DbContextOptions<AuthDbContext>>();
-        services.RemoveAll<IDbContextOptionsConfiguration<AuthDbContext>>();
-        services.AddDbContextPool<AuthDbContext>((provider, o) =>
-        {
-            configure(provider, o);
-            AuthDbContextOptions.ApplyDefaults(o);
-        });
-
+        // Pooled (StoreRegistration): the session validator and the API-key authenticator run on every authenticated request.
+        StoreRegistration.UseDbContext<AuthDbContext, AuthDatabaseMigrator>(services, configure, migrateOnStartup);
         AuthRegistration.RegisterStores(services);
 
         // With a database the signing keys live there, replacing any default store registered before.
@@ -85,11 +65,6 @@ public static class AuthBuilderStoreExtensions
         services.RemoveAll<ISigningKeyStore>();
         services.TryAddScoped<EfSigningKeyStore>();
         services.AddSingleton<ISigningKeyStore, ScopedSigningKeyStore>();
-
-        if (migrateOnStartup)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuthDatabaseMigrationHostedService>());
-        }
 
         return builder;
     }

@@ -1,57 +1,21 @@
+using Foundation.Data;
 using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Foundation.Auth.Storage;
 
 /// <summary>
 /// Applies the Auth migrations to the configured database (SQLite or PostgreSQL). Safe to run from several instances
 /// at once: on PostgreSQL a session advisory lock is held for the whole run, on SQLite EF Core's lock row, so a second
-/// instance waits and then finds the migrations already applied.
+/// instance waits and then finds the migrations already applied. Registered as <see cref="IStoreMigrator"/> once a database is chosen.
 /// </summary>
-public sealed class AuthDatabaseMigrator
+public sealed class AuthDatabaseMigrator(IServiceScopeFactory scopeFactory) : IStoreMigrator
 {
-    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
-    internal const long MigrationLockKey = 0x46_6F_75_6E_01;
+    private readonly StoreMigrator<AuthDbContext> _migrator = new(scopeFactory, AuthStoreServices.Store);
 
-    private readonly IServiceScopeFactory _scopeFactory;
-
-    /// <summary>Creates the migrator.</summary>
-    public AuthDatabaseMigrator(IServiceScopeFactory scopeFactory)
-    {
-        ArgumentNullException.ThrowIfNull(scopeFactory);
-        _scopeFactory = scopeFactory;
-    }
+    /// <inheritdoc />
+    public string Name => _migrator.Name;
 
     /// <summary>Creates or upgrades the Auth tables to the latest migration.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        var scope = _scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = scope.ServiceProvider.GetService<AuthDbContext>()
-                ?? throw new InvalidOperationException(AuthStoreServices.NoStoreMessage);
-            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
-        }
-    }
-}
-
-/// <summary>Migrates before any hosted service starts, when the store was added with <c>migrateOnStartup: true</c>.</summary>
-internal sealed class AuthDatabaseMigrationHostedService : IHostedLifecycleService
-{
-    private readonly AuthDatabaseMigrator _migrator;
-
-    public AuthDatabaseMigrationHostedService(AuthDatabaseMigrator migrator) => _migrator = migrator;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => _migrator.MigrateAsync(cancellationToken);
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 }

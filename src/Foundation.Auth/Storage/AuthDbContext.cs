@@ -1,3 +1,4 @@
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
 
 namespace Foundation.Auth.Storage;
@@ -30,21 +31,9 @@ public sealed class AuthDbContext : DbContext
     public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
 
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly, t => string.Equals(t.Namespace, typeof(AuthDbContext).Namespace, StringComparison.Ordinal));
-    }
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<AuthDbContext>(modelBuilder);
 
     /// <inheritdoc />
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(configurationBuilder);
-
-        // SQLite cannot order or compare DateTimeOffset; store UTC ticks there. PostgreSQL keeps timestamptz.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
-        }
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        StoreModel.StoreTimestampsAsUtcTicksOnSqlite(configurationBuilder, Database);
 }

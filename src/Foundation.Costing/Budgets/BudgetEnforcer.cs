@@ -25,18 +25,27 @@ public sealed partial class BudgetEnforcer
     private readonly IOptionsMonitor<CostingOptions> _options;
     private readonly CostingTelemetry _telemetry;
     private readonly BudgetEventPublisher _events;
+    private readonly BudgetDefinitionCache _definitions;
     private readonly ILogger _logger;
 
     internal BudgetEnforcer(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<CostingOptions> options, CostingTelemetry telemetry,
-        BudgetEventPublisher events, ILogger<BudgetEnforcer> logger)
+        BudgetEventPublisher events, BudgetDefinitionCache definitions, ILogger<BudgetEnforcer> logger)
     {
         _scopes = scopes;
         _time = time;
         _options = options;
         _telemetry = telemetry;
         _events = events;
+        _definitions = definitions;
         _logger = logger;
+        Leases = new BudgetLeaseManager(scopes, time, options, AfterLeaseSpendAsync, logger);
     }
+
+    /// <summary>This instance's budget leases (decision 0012).</summary>
+    internal BudgetLeaseManager Leases { get; }
+
+    /// <summary>The cached budget definitions.</summary>
+    internal BudgetDefinitionCache Definitions => _definitions;
 
     /// <summary>
     /// Reserves <paramref name="demand"/> against every enabled budget of the caller's tenant that applies to it (tenant, team, user,
@@ -47,18 +56,34 @@ public sealed partial class BudgetEnforcer
     {
         ArgumentNullException.ThrowIfNull(demand);
         var options = _options.CurrentValue;
+        var budgets = await _definitions.ApplicableAsync(demand, cancellationToken).ConfigureAwait(false);
+        if (budgets.Count == 0)
+        {
+            return BudgetReservation.None;
+        }
+
         var zone = TimeZones.Find(options.TimeZone, CostingOptions.SectionName + ":TimeZone");
         var costNanos = Money.ToNanosCeiling(demand.CostUsd);
+        if (options.Budgets.Leases.Enabled)
+        {
+            var takes = await Leases.TryReserveAsync(demand, costNanos, budgets, _time.GetUtcNow(), zone, cancellationToken).ConfigureAwait(false);
+            if (takes is not null)
+            {
+                return new BudgetReservation(demand, takes);
+            }
+        }
+
+        return await ReservePerCallAsync(demand, budgets, costNanos, zone, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reserves in the database, one reservation row per budget: a budget near its limit, a rolling window, leases off.</summary>
+    private async Task<BudgetReservation> ReservePerCallAsync(BudgetDemand demand, List<BudgetEntity> budgets, long costNanos, TimeZoneInfo zone, CostingOptions options,
+        CancellationToken cancellationToken)
+    {
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetRequiredService<CostingDbContext>();
-            var budgets = await ApplicableAsync(db, demand, cancellationToken).ConfigureAwait(false);
-            if (budgets.Count == 0)
-            {
-                return BudgetReservation.None;
-            }
-
             var now = _time.GetUtcNow();
             var expires = now.AddSeconds(options.Budgets.ReservationTtlSeconds);
             var targets = budgets
@@ -111,6 +136,13 @@ public sealed partial class BudgetEnforcer
         }
 
         var spentNanos = Money.ToNanos(Math.Max(0, actualCostUsd));
+        if (reservation.Leases.Length > 0)
+        {
+            // In memory; written by the next flush (or now, for a period metered per call). Thresholds are raised after the write.
+            await Leases.SettleAsync(reservation.Leases, spentNanos, Math.Max(0, actualTokens), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
@@ -186,6 +218,10 @@ public sealed partial class BudgetEnforcer
         }
     }
 
+    /// <summary>Returns expired budget leases (their instances crashed); the reclaimer service calls it with <see cref="ReclaimExpiredAsync"/>.</summary>
+    /// <returns>How many lease rows were returned.</returns>
+    internal Task<int> ReclaimExpiredLeasesAsync(CancellationToken cancellationToken = default) => Leases.ReclaimExpiredAsync(cancellationToken);
+
     internal static async Task<List<BudgetEntity>> ApplicableAsync(CostingDbContext db, BudgetDemand demand, CancellationToken cancellationToken)
     {
         var tenant = demand.TenantId;
@@ -205,11 +241,15 @@ public sealed partial class BudgetEnforcer
     }
 
     internal static Task EnsurePeriodRowAsync(CostingDbContext db, ReservedItem t, CancellationToken cancellationToken) =>
+        EnsurePeriodRowAsync(db, t.Budget.Id, t.Subject, t.PeriodStart, t.PeriodEnd, cancellationToken);
+
+    internal static Task EnsurePeriodRowAsync(CostingDbContext db, Guid budgetId, string subject, DateTimeOffset periodStart, DateTimeOffset periodEnd,
+        CancellationToken cancellationToken) =>
         CostingStore.ExecuteAsync(db,
             "INSERT INTO costing_budget_usage (id, budget_id, subject, period_start, period_end, spent_cost_nanos, spent_tokens, reserved_cost_nanos, reserved_tokens, thresholds_raised) " +
             "VALUES (@p0, @p1, @p2, @p3, @p4, 0, 0, 0, 0, 0) ON CONFLICT (budget_id, subject, period_start) DO NOTHING",
             cancellationToken,
-            CostingStore.Value(db, Guid.CreateVersion7()), CostingStore.Value(db, t.Budget.Id), t.Subject, CostingStore.Value(db, t.PeriodStart), CostingStore.Value(db, t.PeriodEnd));
+            CostingStore.Value(db, Guid.CreateVersion7()), CostingStore.Value(db, budgetId), subject, CostingStore.Value(db, periodStart), CostingStore.Value(db, periodEnd));
 
     private static async Task<ReservedItem?> TryReserveAsync(CostingDbContext db, Guid reservationId, List<ReservedItem> targets, DateTimeOffset now,
         DateTimeOffset expires, CancellationToken cancellationToken)
@@ -232,8 +272,8 @@ public sealed partial class BudgetEnforcer
 
                     var windowStart = BudgetPeriods.RollingWindowStart(now, b.RollingHours ?? 24);
                     var others = db.BudgetUsage.Where(u => u.BudgetId == b.Id && u.Subject == t.Subject && u.PeriodStart >= windowStart && u.PeriodStart != t.PeriodStart);
-                    otherCost = await others.SumAsync(u => u.SpentCostNanos + u.ReservedCostNanos, cancellationToken).ConfigureAwait(false);
-                    otherTokens = await others.SumAsync(u => u.SpentTokens + u.ReservedTokens, cancellationToken).ConfigureAwait(false);
+                    otherCost = await others.SumAsync(u => u.SpentCostNanos + u.ReservedCostNanos + u.LeasedCostNanos, cancellationToken).ConfigureAwait(false);
+                    otherTokens = await others.SumAsync(u => u.SpentTokens + u.ReservedTokens + u.LeasedTokens, cancellationToken).ConfigureAwait(false);
                 }
 
                 var row = db.BudgetUsage.Where(u => u.BudgetId == b.Id && u.Subject == t.Subject && u.PeriodStart == t.PeriodStart);
@@ -243,14 +283,14 @@ public sealed partial class BudgetEnforcer
                     {
                         var room = limitCost - otherCost - t.CostNanos;
                         row = t.CostNanos > 0
-                            ? row.Where(u => u.SpentCostNanos + u.ReservedCostNanos <= room)
-                            : row.Where(u => u.SpentCostNanos + u.ReservedCostNanos < room); // an unpriced call still needs some room left
+                            ? row.Where(u => u.SpentCostNanos + u.ReservedCostNanos + u.LeasedCostNanos <= room)
+                            : row.Where(u => u.SpentCostNanos + u.ReservedCostNanos + u.LeasedCostNanos < room); // an unpriced call still needs some room left
                     }
 
                     if (b.LimitTokens is { } limitTokens)
                     {
                         var room = limitTokens - otherTokens - t.Tokens;
-                        row = row.Where(u => u.SpentTokens + u.ReservedTokens <= room);
+                        row = row.Where(u => u.SpentTokens + u.ReservedTokens + u.LeasedTokens <= room);
                     }
                 }
 
@@ -290,16 +330,16 @@ public sealed partial class BudgetEnforcer
             var windowStart = BudgetPeriods.RollingWindowStart(now, b.RollingHours ?? 24);
             var rows = await db.BudgetUsage.AsNoTracking().Where(u => u.BudgetId == b.Id && u.Subject == refused.Subject && u.PeriodStart >= windowStart)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            spentCost = rows.Sum(r => r.SpentCostNanos + r.ReservedCostNanos);
-            spentTokens = rows.Sum(r => r.SpentTokens + r.ReservedTokens);
+            spentCost = rows.Sum(r => r.SpentCostNanos + r.ReservedCostNanos + r.LeasedCostNanos);
+            spentTokens = rows.Sum(r => r.SpentTokens + r.ReservedTokens + r.LeasedTokens);
             var oldest = rows.Where(r => r.SpentCostNanos + r.ReservedCostNanos + r.SpentTokens + r.ReservedTokens > 0).Select(r => r.PeriodStart).DefaultIfEmpty(refused.PeriodStart).Min();
             resetsAt = oldest.AddHours(b.RollingHours ?? 24);
         }
         else
         {
             var row = await db.BudgetUsage.AsNoTracking().SingleAsync(u => u.BudgetId == b.Id && u.Subject == refused.Subject && u.PeriodStart == refused.PeriodStart, cancellationToken).ConfigureAwait(false);
-            spentCost = row.SpentCostNanos + row.ReservedCostNanos;
-            spentTokens = row.SpentTokens + row.ReservedTokens;
+            spentCost = row.SpentCostNanos + row.ReservedCostNanos + row.LeasedCostNanos;
+            spentTokens = row.SpentTokens + row.ReservedTokens + row.LeasedTokens;
         }
 
         _telemetry.RecordRefusal(b.ScopeKind.ToString().ToLowerInvariant());
@@ -339,10 +379,24 @@ public sealed partial class BudgetEnforcer
 
     private async Task RaiseThresholdsAsync(CostingDbContext db, BudgetReservation reservation, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
         foreach (var item in reservation.Items)
         {
-            var b = item.Budget;
+            await RaiseThresholdsAsync(db, item.Budget, item.Subject, item.PeriodStart, item.PeriodEnd, reservation.Demand.UserId, reservation.Demand.RequestId,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a lease flush wrote spend: the same threshold events a per-call settlement raises (the subject is the user of a role budget).</summary>
+    private Task AfterLeaseSpendAsync(CostingDbContext db, BudgetLeaseAccount account, CancellationToken cancellationToken) =>
+        RaiseThresholdsAsync(db, account.Budget, account.Key.Subject, account.Key.PeriodStart, account.PeriodEnd,
+            account.Key.Subject.Length > 0 ? account.Key.Subject : null, null, cancellationToken);
+
+    private async Task RaiseThresholdsAsync(CostingDbContext db, BudgetEntity b, string subject, DateTimeOffset periodStart, DateTimeOffset periodEnd, string? userId,
+        string? requestId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var item = (Subject: subject, PeriodStart: periodStart, PeriodEnd: periodEnd);
+        {
             var windowStart = b.Period == BudgetPeriod.Rolling ? BudgetPeriods.RollingWindowStart(now, b.RollingHours ?? 24) : item.PeriodStart;
             var rows = await db.BudgetUsage.AsNoTracking()
                 .Where(u => u.BudgetId == b.Id && u.Subject == item.Subject && u.PeriodStart >= windowStart && u.PeriodStart <= item.PeriodStart)
@@ -367,8 +421,8 @@ public sealed partial class BudgetEnforcer
                 {
                     await _events.PublishAsync(new BudgetEvent(BudgetEventKind.ThresholdReached, b.Id, b.Name, b.TenantId, b.ScopeKind, b.ScopeValue, thresholds[i],
                         Money.FromNanos(b.LimitCostNanos), b.LimitTokens, Money.FromNanos(spentCost), spentTokens, item.PeriodStart,
-                        b.Period == BudgetPeriod.Rolling ? item.PeriodEnd.AddHours((b.RollingHours ?? 24) - 1) : item.PeriodEnd, now, reservation.Demand.UserId),
-                        toHandlers: true, reservation.Demand.RequestId).ConfigureAwait(false);
+                        b.Period == BudgetPeriod.Rolling ? item.PeriodEnd.AddHours((b.RollingHours ?? 24) - 1) : item.PeriodEnd, now, userId),
+                        toHandlers: true, requestId).ConfigureAwait(false);
                 }
             }
         }
@@ -390,7 +444,7 @@ public sealed partial class BudgetEnforcer
         return double.IsInfinity(u) ? 1.0 : u;
     }
 
-    private static bool IsTransient(Exception ex)
+    internal static bool IsTransient(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {

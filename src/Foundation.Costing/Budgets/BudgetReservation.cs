@@ -21,24 +21,36 @@ public sealed class BudgetReservation
         Id = id;
         Demand = demand;
         Items = items;
+        Leases = [];
+    }
+
+    internal BudgetReservation(BudgetDemand demand, LeaseTake[] leases)
+    {
+        Id = Guid.Empty;
+        Demand = demand;
+        Items = [];
+        Leases = leases;
     }
 
     /// <summary>No budget applied: nothing to settle.</summary>
     public static BudgetReservation None { get; } = new(Guid.Empty, new BudgetDemand("", null, null, null, [], 0, 0), []);
 
-    /// <summary>The reservation id.</summary>
+    /// <summary>The reservation id (<see cref="Guid.Empty"/> when the call was admitted against this instance's budget leases, in memory).</summary>
     public Guid Id { get; }
 
     /// <summary>The demand reserved.</summary>
     public BudgetDemand Demand { get; }
 
     /// <summary>Whether no budget applied.</summary>
-    public bool IsEmpty => Items.Count == 0;
+    public bool IsEmpty => Items.Count == 0 && Leases.Length == 0;
 
     /// <summary>The budgets reserved against.</summary>
-    public IEnumerable<Guid> BudgetIds => Items.Select(i => i.Budget.Id);
+    public IEnumerable<Guid> BudgetIds => Items.Select(i => i.Budget.Id).Concat(Leases.Select(l => l.Account.Key.BudgetId));
 
     internal IReadOnlyList<ReservedItem> Items { get; }
+
+    /// <summary>What the call took from this instance's slices (decision 0012); empty when it was reserved in the database.</summary>
+    internal LeaseTake[] Leases { get; }
 }
 
 /// <summary>One budget period row a reservation holds an amount on.</summary>

@@ -48,6 +48,9 @@ public sealed class BudgetService
         _caller = caller;
     }
 
+    /// <summary>This instance's enforcer, whose cached definitions and leases a change invalidates at once (other instances: within the cache's age limit).</summary>
+    internal BudgetEnforcer? Enforcer { get; init; }
+
     /// <summary>Creates a budget in <paramref name="tenantId"/>.</summary>
     public async Task<BudgetView> CreateAsync(string tenantId, BudgetDefinition definition, CancellationToken cancellationToken = default)
     {
@@ -70,6 +73,7 @@ public sealed class BudgetService
             _db.ChangeTracker.Clear();
         }
 
+        Changed(tenantId, entity.Id);
         await AuditAsync("costing.budget.set", entity, null, entity, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(entity, cancellationToken).ConfigureAwait(false);
     }
@@ -101,6 +105,7 @@ public sealed class BudgetService
             _db.ChangeTracker.Clear();
         }
 
+        Changed(tenantId, id);
         await AuditAsync("costing.budget.set", entity, before, entity, cancellationToken).ConfigureAwait(false);
         return await ViewAsync(entity, cancellationToken).ConfigureAwait(false);
     }
@@ -116,6 +121,7 @@ public sealed class BudgetService
             return false;
         }
 
+        Changed(tenantId, id);
         await AuditAsync("costing.budget.removed", before, Snapshot(before), null, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -354,6 +360,12 @@ public sealed class BudgetService
         }
     }
 
+    private void Changed(string tenantId, Guid budgetId)
+    {
+        Enforcer?.Definitions.Invalidate(tenantId);
+        Enforcer?.Leases.Invalidate(budgetId);
+    }
+
     private async Task<BudgetView> ViewAsync(BudgetEntity b, CancellationToken cancellationToken, string? subject = null)
     {
         var now = _time.GetUtcNow();
@@ -375,12 +387,12 @@ public sealed class BudgetService
         var resetsAt = end;
         if (b.Period == BudgetPeriod.Rolling)
         {
-            var oldest = rows.Where(r => r.SpentCostNanos + r.SpentTokens + r.ReservedCostNanos + r.ReservedTokens > 0).Select(r => r.PeriodStart).DefaultIfEmpty(start).Min();
+            var oldest = rows.Where(r => r.SpentCostNanos + r.SpentTokens + r.ReservedCostNanos + r.ReservedTokens + r.LeasedCostNanos + r.LeasedTokens > 0).Select(r => r.PeriodStart).DefaultIfEmpty(start).Min();
             resetsAt = oldest.AddHours(b.RollingHours ?? 24);
         }
 
         return new BudgetView(b.Id, b.TenantId, b.Name, b.ScopeKind.ToString().ToLowerInvariant(), b.ScopeValue, b.Period.ToString().ToLowerInvariant(), b.RollingHours,
             Money.FromNanos(b.LimitCostNanos), b.LimitTokens, ParseThresholds(b.Thresholds), b.HardLimit, b.Enabled, b.CreatedAt, b.UpdatedAt,
-            new BudgetUtilisation(from, resetsAt, Money.FromNanos(spent), spentTokens, Money.FromNanos(rows.Sum(r => r.ReservedCostNanos)), rows.Sum(r => r.ReservedTokens), utilisation));
+            new BudgetUtilisation(from, resetsAt, Money.FromNanos(spent), spentTokens, Money.FromNanos(rows.Sum(r => r.ReservedCostNanos + r.LeasedCostNanos)), rows.Sum(r => r.ReservedTokens + r.LeasedTokens), utilisation));
     }
 }

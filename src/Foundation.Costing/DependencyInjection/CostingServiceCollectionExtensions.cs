@@ -5,6 +5,7 @@ using Foundation.Costing;
 using Foundation.Costing.Analytics;
 using Foundation.Costing.Budgets;
 using Foundation.Costing.Diagnostics;
+using Foundation.Internal;
 using Foundation.Costing.Internal;
 using Foundation.Costing.Ledger;
 using Foundation.Costing.Metering;
@@ -12,7 +13,6 @@ using Foundation.Costing.Pricing;
 using Foundation.Costing.Storage;
 using Foundation.Pricing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -102,60 +102,43 @@ public sealed class CostingBuilder
     /// <summary>Keeps the Costing data in the SQLite database of <paramref name="connectionString"/>.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts, before any hosted service runs.</param>
-    public CostingBuilder UseSqlite(string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseDbContext(o => o.UseSqlite(connectionString), migrateOnStartup);
-    }
+    public CostingBuilder UseSqlite(string connectionString, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Sqlite(connectionString), migrateOnStartup);
 
     /// <summary>Keeps the Costing data in the PostgreSQL database of <paramref name="connectionString"/> (several instances share one).</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="migrateOnStartup">Apply the migrations when the host starts.</param>
-    public CostingBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseDbContext(o => o.UseNpgsql(connectionString), migrateOnStartup);
-    }
+    public CostingBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Npgsql(connectionString), migrateOnStartup);
 
     /// <summary>Configures <see cref="CostingDbContext"/> yourself. The migrations ship for SQLite and PostgreSQL only.</summary>
-    public CostingBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return UseDbContext((_, o) => configure(o), migrateOnStartup);
-    }
+    public CostingBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Own(configure), migrateOnStartup);
 
     /// <summary>Configures <see cref="CostingDbContext"/> from the application's services (a connection known once the container is built).</summary>
     public CostingBuilder UseDbContext(Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
     {
-        ArgumentNullException.ThrowIfNull(configure);
         var services = Services;
-        services.RemoveAll<CostingDbContext>();
-        services.RemoveAll<DbContextOptions<CostingDbContext>>();
-        services.RemoveAll<IDbContextOptionsConfiguration<CostingDbContext>>();
-        services.AddDbContextPool<CostingDbContext>((provider, o) =>
-        {
-            configure(provider, o);
-            CostingDbContext.ApplyDefaults(o);
-        });
-
-        services.TryAddSingleton<CostingDatabaseMigrator>();
+        StoreRegistration.UseDbContext<CostingDbContext, CostingDatabaseMigrator>(services, configure, migrateOnStartup);
         services.TryAddSingleton<UsageLedgerWriter>();
         services.RemoveAll<IUsageRecordSink>();
         services.AddSingleton<IUsageRecordSink>(sp => sp.GetRequiredService<UsageLedgerWriter>());
         services.TryAddSingleton(sp => new BudgetEventPublisher(sp.GetRequiredService<IAuditEventWriter>(), sp.GetServices<IBudgetEventHandler>(), sp.GetRequiredService<ILogger<BudgetEventPublisher>>()));
+        services.TryAddSingleton(sp => new BudgetDefinitionCache(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<CostingOptions>>()));
         services.TryAddSingleton(sp => new BudgetEnforcer(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptionsMonitor<CostingOptions>>(), sp.GetRequiredService<CostingTelemetry>(), sp.GetRequiredService<BudgetEventPublisher>(),
-            sp.GetRequiredService<ILogger<BudgetEnforcer>>()));
-        services.TryAddScoped<BudgetService>();
+            sp.GetRequiredService<BudgetDefinitionCache>(), sp.GetRequiredService<ILogger<BudgetEnforcer>>()));
+        services.TryAddScoped(sp => new BudgetService(sp.GetRequiredService<CostingDbContext>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<CostingOptions>>(), sp.GetRequiredService<IAuditEventWriter>(), sp.GetRequiredService<Foundation.Callers.ICurrentCaller>())
+        {
+            Enforcer = sp.GetRequiredService<BudgetEnforcer>(),
+        });
         services.TryAddScoped<PriceCatalogService>();
         services.TryAddScoped<CostAnalyticsService>();
-        if (migrateOnStartup)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CostingDatabaseMigrationHostedService>());
-        }
-
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UsageLedgerBackgroundService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReservationReclaimerService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BudgetLeaseFlushService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PriceRefreshService>());
         return this;
     }

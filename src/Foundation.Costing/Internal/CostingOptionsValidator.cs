@@ -26,6 +26,17 @@ internal sealed class CostingOptionsValidator : IValidateOptions<CostingOptions>
         Range(errors, "Ledger:ShutdownFlushSeconds", options.Ledger.ShutdownFlushSeconds, 0, 3_600);
         Range(errors, "Budgets:ReservationTtlSeconds", options.Budgets.ReservationTtlSeconds, 1, 86_400);
         Range(errors, "Budgets:ReclaimIntervalSeconds", options.Budgets.ReclaimIntervalSeconds, 1, 86_400);
+        Range(errors, "Budgets:DefinitionCacheSeconds", options.Budgets.DefinitionCacheSeconds, 0, 3_600);
+        Range(errors, "Budgets:Leases:SliceDivisor", options.Budgets.Leases.SliceDivisor, 1, 1_000);
+        Range(errors, "Budgets:Leases:MinSliceCalls", options.Budgets.Leases.MinSliceCalls, 1, 1_000_000);
+        Range(errors, "Budgets:Leases:MaxSliceCalls", options.Budgets.Leases.MaxSliceCalls, options.Budgets.Leases.MinSliceCalls, 1_000_000);
+        Range(errors, "Budgets:Leases:TtlSeconds", options.Budgets.Leases.TtlSeconds, 4, 86_400);
+        Range(errors, "Budgets:Leases:FlushIntervalMilliseconds", options.Budgets.Leases.FlushIntervalMilliseconds, 10, 60_000);
+        Range(errors, "Budgets:Leases:IdleSeconds", options.Budgets.Leases.IdleSeconds, 1, 86_400);
+        if (options.Budgets.Leases.FlushIntervalMilliseconds >= options.Budgets.Leases.TtlSeconds * 1000 / 4)
+        {
+            errors.Add($"{CostingOptions.SectionName}:Budgets:Leases:FlushIntervalMilliseconds must be under a quarter of Budgets:Leases:TtlSeconds, so a live instance renews its leases before they expire.");
+        }
         for (var i = 0; i < options.Budgets.DefaultThresholds.Count; i++)
         {
             Range(errors, $"Budgets:DefaultThresholds:{i}", options.Budgets.DefaultThresholds[i], 1, 1000);

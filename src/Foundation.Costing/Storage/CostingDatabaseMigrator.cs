@@ -1,56 +1,21 @@
+using Foundation.Data;
 using Foundation.Internal;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Foundation.Costing.Storage;
 
 /// <summary>
 /// Applies the Costing migrations to the configured database (SQLite or PostgreSQL). Safe from several instances at once: on PostgreSQL a
 /// session advisory lock is held for the whole run (see ExclusiveMigration), on SQLite EF Core's lock row; a second
-/// instance waits and then finds the migrations applied.
+/// instance waits and then finds the migrations applied. Registered as <see cref="IStoreMigrator"/> once a database is chosen.
 /// </summary>
-public sealed class CostingDatabaseMigrator
+public sealed class CostingDatabaseMigrator(IServiceScopeFactory scopeFactory) : IStoreMigrator
 {
-    /// <summary>The PostgreSQL advisory lock key held while these migrations are applied (constant per package).</summary>
-    internal const long MigrationLockKey = 0x46_6F_75_6E_03;
+    private readonly StoreMigrator<CostingDbContext> _migrator = new(scopeFactory, CostingStore.Store);
 
-    private readonly IServiceScopeFactory _scopeFactory;
-
-    /// <summary>Creates the migrator.</summary>
-    public CostingDatabaseMigrator(IServiceScopeFactory scopeFactory)
-    {
-        ArgumentNullException.ThrowIfNull(scopeFactory);
-        _scopeFactory = scopeFactory;
-    }
+    /// <inheritdoc />
+    public string Name => _migrator.Name;
 
     /// <summary>Creates or upgrades the Costing tables to the latest migration.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        var scope = _scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = scope.ServiceProvider.GetService<CostingDbContext>() ?? throw new InvalidOperationException(CostingStore.NoStoreMessage);
-            await db.MigrateExclusivelyAsync(MigrationLockKey, cancellationToken).ConfigureAwait(false);
-        }
-    }
-}
-
-/// <summary>Migrates before any hosted service starts, when the store was added with <c>migrateOnStartup: true</c>.</summary>
-internal sealed class CostingDatabaseMigrationHostedService : IHostedLifecycleService
-{
-    private readonly CostingDatabaseMigrator _migrator;
-
-    public CostingDatabaseMigrationHostedService(CostingDatabaseMigrator migrator) => _migrator = migrator;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => _migrator.MigrateAsync(cancellationToken);
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _migrator.MigrateAsync(cancellationToken);
 }

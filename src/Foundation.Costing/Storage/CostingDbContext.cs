@@ -1,6 +1,5 @@
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Foundation.Costing.Storage;
 
@@ -28,6 +27,9 @@ public sealed class CostingDbContext : DbContext
     /// <summary>In-flight reservations.</summary>
     public DbSet<ReservationEntity> Reservations => Set<ReservationEntity>();
 
+    /// <summary>Instances' budget leases.</summary>
+    public DbSet<BudgetLeaseEntity> BudgetLeases => Set<BudgetLeaseEntity>();
+
     /// <summary>Administrator prices.</summary>
     public DbSet<PriceEntity> Prices => Set<PriceEntity>();
 
@@ -35,38 +37,9 @@ public sealed class CostingDbContext : DbContext
     internal bool IsSqlite => Database.IsSqlite();
 
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CostingDbContext).Assembly,
-            t => string.Equals(t.Namespace, typeof(CostingDbContext).Namespace, StringComparison.Ordinal));
-    }
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<CostingDbContext>(modelBuilder);
 
     /// <inheritdoc />
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(configurationBuilder);
-
-        // SQLite cannot order or compare DateTimeOffset; store UTC ticks there. PostgreSQL keeps timestamptz.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-        }
-    }
-
-    /// <summary>What every configuration of the context adds (see the Auth store: there is no model snapshot, the schema tests prove the migration).</summary>
-    internal static DbContextOptionsBuilder ApplyDefaults(DbContextOptionsBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-    }
-}
-
-/// <summary>Stores a <see cref="DateTimeOffset"/> as its UTC ticks, so SQLite can compare and order it.</summary>
-internal sealed class UtcTicksConverter : ValueConverter<DateTimeOffset, long>
-{
-    public UtcTicksConverter()
-        : base(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero))
-    {
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        StoreModel.StoreTimestampsAsUtcTicksOnSqlite(configurationBuilder, Database);
 }

@@ -1,3 +1,4 @@
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,9 @@ internal static class CostingStore
 {
     public const string NoStoreMessage =
         "Foundation.Costing has no store: call .UseSqlite(connectionString), .UseNpgsql(connectionString) or .UseDbContext(...) on the builder that AddFoundationCosting() returns.";
+
+    /// <summary>The store: PostgreSQL advisory lock key 0x466F756E03 (decision 0007).</summary>
+    public static readonly StoreDefinition<CostingDbContext> Store = new("costing", 0x46_6F_75_6E_03, NoStoreMessage);
 
     public static bool HasStore(IServiceProvider services) =>
         services.GetService<IServiceProviderIsService>()?.IsService(typeof(CostingDbContext)) ?? false;

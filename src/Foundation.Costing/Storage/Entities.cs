@@ -20,6 +20,7 @@ internal static class CostingColumnLengths
     public const int Thresholds = 64;
     public const int Note = 256;
     public const int Subject = 128;
+    public const int Holder = 64;
 }
 
 /// <summary>One metered call in <c>costing_ledger</c> (append-only). Money is stored in nano-dollars (1e-9 USD) so both engines sum it exactly.</summary>
@@ -177,6 +178,12 @@ public sealed class BudgetUsageEntity
     /// <summary>Reserved (in-flight) tokens.</summary>
     public long ReservedTokens { get; set; }
 
+    /// <summary>Nano-dollars held by instances' budget leases (<c>costing_budget_leases</c>): headroom taken in slices, not yet spent or returned.</summary>
+    public long LeasedCostNanos { get; set; }
+
+    /// <summary>Tokens held by instances' budget leases.</summary>
+    public long LeasedTokens { get; set; }
+
     /// <summary>Bit i set when threshold i (in the budget's list) was raised in this period.</summary>
     public int ThresholdsRaised { get; set; }
 }
@@ -209,6 +216,41 @@ public sealed class ReservationEntity
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>When the reclaimer may return it (the call crashed).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>
+/// A slice of one budget period's headroom held by one instance in <c>costing_budget_leases</c>: the instance admits calls against it in
+/// memory and writes their spend in batches. The sum of a period row's leases is its <see cref="BudgetUsageEntity.LeasedCostNanos"/>; a lease
+/// past <see cref="ExpiresAt"/> (its instance stopped renewing it: crashed) is returned by the reclaimer.
+/// </summary>
+public sealed class BudgetLeaseEntity
+{
+    /// <summary>Id.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>Budget.</summary>
+    public Guid BudgetId { get; set; }
+
+    /// <summary>The period row's subject.</summary>
+    public string Subject { get; set; } = "";
+
+    /// <summary>The period row's start.</summary>
+    public DateTimeOffset PeriodStart { get; set; }
+
+    /// <summary>The instance holding it (random per process start).</summary>
+    public string Holder { get; set; } = "";
+
+    /// <summary>Nano-dollars held.</summary>
+    public long CostNanos { get; set; }
+
+    /// <summary>Tokens held.</summary>
+    public long Tokens { get; set; }
+
+    /// <summary>Created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the reclaimer may return it, unless its holder renews it first.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 }
 

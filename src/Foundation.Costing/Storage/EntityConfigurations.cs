@@ -82,6 +82,8 @@ internal sealed class BudgetUsageEntityConfiguration : IEntityTypeConfiguration<
         b.Property(e => e.ReservedCostNanos).HasColumnName("reserved_cost_nanos");
         b.Property(e => e.ReservedTokens).HasColumnName("reserved_tokens");
         b.Property(e => e.ThresholdsRaised).HasColumnName("thresholds_raised");
+        b.Property(e => e.LeasedCostNanos).HasColumnName("leased_cost_nanos");
+        b.Property(e => e.LeasedTokens).HasColumnName("leased_tokens");
         b.HasIndex(e => new { e.BudgetId, e.Subject, e.PeriodStart }).IsUnique().HasDatabaseName("ix_costing_budget_usage_budget_id_subject_period_start");
         b.HasOne<BudgetEntity>().WithMany().HasForeignKey(e => e.BudgetId).HasConstraintName("fk_costing_budget_usage_costing_budgets_budget_id").OnDelete(DeleteBehavior.Cascade);
     }
@@ -106,6 +108,27 @@ internal sealed class ReservationEntityConfiguration : IEntityTypeConfiguration<
         b.HasIndex(e => e.ExpiresAt).HasDatabaseName("ix_costing_reservations_expires_at");
         b.HasIndex(e => e.BudgetId).HasDatabaseName("ix_costing_reservations_budget_id");
         b.HasOne<BudgetEntity>().WithMany().HasForeignKey(e => e.BudgetId).HasConstraintName("fk_costing_reservations_costing_budgets_budget_id").OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BudgetLeaseEntityConfiguration : IEntityTypeConfiguration<BudgetLeaseEntity>
+{
+    public void Configure(EntityTypeBuilder<BudgetLeaseEntity> b)
+    {
+        b.ToTable("costing_budget_leases");
+        b.HasKey(e => e.Id).HasName("pk_costing_budget_leases");
+        b.Property(e => e.Id).HasColumnName("id").ValueGeneratedNever();
+        b.Property(e => e.BudgetId).HasColumnName("budget_id");
+        b.Property(e => e.Subject).HasColumnName("subject").HasMaxLength(L.Subject);
+        b.Property(e => e.PeriodStart).HasColumnName("period_start");
+        b.Property(e => e.Holder).HasColumnName("holder").HasMaxLength(L.Holder);
+        b.Property(e => e.CostNanos).HasColumnName("cost_nanos");
+        b.Property(e => e.Tokens).HasColumnName("tokens");
+        b.Property(e => e.CreatedAt).HasColumnName("created_at");
+        b.Property(e => e.ExpiresAt).HasColumnName("expires_at");
+        b.HasIndex(e => e.ExpiresAt).HasDatabaseName("ix_costing_budget_leases_expires_at");
+        b.HasIndex(e => e.BudgetId).HasDatabaseName("ix_costing_budget_leases_budget_id");
+        b.HasOne<BudgetEntity>().WithMany().HasForeignKey(e => e.BudgetId).HasConstraintName("fk_costing_budget_leases_costing_budgets_budget_id").OnDelete(DeleteBehavior.Cascade);
     }
 }
 

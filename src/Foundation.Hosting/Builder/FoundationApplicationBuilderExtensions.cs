@@ -1,6 +1,4 @@
 using Foundation.Hosting;
-using Foundation.Hosting.Auth;
-using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Correlation;
 using Foundation.Hosting.Health;
 using Foundation.Hosting.Metrics;
@@ -81,7 +79,7 @@ public static class FoundationApplicationBuilderExtensions
         app.UseAuthentication();
 
         // Before authorization: a caller who must enrol in 2FA first hears that, not a step-up or role refusal.
-        app.UseMiddleware<SecondFactorEnrolmentMiddleware>();
+        app.UseFoundationSecondFactorEnrolment();
         app.UseAuthorization();
 
         // After authorization, so only callers the endpoint admits make the server read a body.
@@ -113,18 +111,17 @@ public static class FoundationApplicationBuilderExtensions
 
         MetricsRegistration.MapFoundationMetrics(endpoints);
 
-        // One group without a prefix around the packages' endpoints, so the 2FA-enrolment exemptions can be tagged.
+        // One group without a prefix around the packages' endpoints (Auth and Auth.Totp tag their own 2FA-enrolment exemptions).
         var packages = endpoints.MapGroup(string.Empty);
-        AuthEndpoints.MapAuthEndpoints(packages);
-        AccountEndpoints.MapSessionEndpoints(packages);
-        AccountEndpoints.MapApiKeyEndpoints(packages);
-        Foundation.Hosting.Totp.TotpEndpoints.MapTotpEndpoints(packages);
-        Foundation.Hosting.Llm.ProviderKeyEndpoints.MapProviderKeyEndpoints(packages);
-        Foundation.Hosting.Llm.LlmChatEndpoints.MapLlmChatEndpoints(packages);
-        Foundation.Hosting.Llm.GatewayEndpoints.MapGatewayEndpoints(packages);
-        Foundation.Hosting.Costing.CostingEndpoints.MapCostingEndpoints(packages);
+        packages.MapFoundationAuthAccountApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth));
+        packages.MapFoundationSessionApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationApiKeyApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationTotpApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth));
+        packages.MapFoundationLlmProviderKeysApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationLlmApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
+        packages.MapFoundationLlmGateway().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
+        packages.MapFoundationCostingApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
-        FoundationSecondFactorRoutes.Apply(packages);
         return endpoints;
     }
 

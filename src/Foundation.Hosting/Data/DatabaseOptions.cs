@@ -17,7 +17,7 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// Apply the migrations of every Foundation store when the host starts. Default <see langword="true"/>; turn it off
-    /// to run them from a deployment step instead (resolve <c>AuthDatabaseMigrator</c> and call <c>MigrateAsync</c>).
+    /// to run them from a deployment step instead (resolve every <c>Foundation.Data.IStoreMigrator</c> and call <c>MigrateAsync</c>).
     /// </summary>
     public bool MigrateOnStartup { get; set; } = true;
 }

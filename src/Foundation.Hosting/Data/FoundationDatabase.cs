@@ -1,5 +1,4 @@
-using Foundation.Auth.Storage;
-using Foundation.Auth.Totp.Storage;
+using Foundation.Data;
 using Foundation.Hosting.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -31,12 +30,13 @@ internal static class FoundationDatabase
 }
 
 /// <summary>
-/// Applies the migrations of every Foundation store when the host starts (unless
+/// Applies the migrations of every registered Foundation store (each <see cref="IStoreMigrator"/>) when the host starts (unless
 /// <c>Foundation:Database:MigrateOnStartup</c> is false), and puts a SQLite database in WAL mode, which lets readers
 /// and one writer work at once.
 /// </summary>
 internal sealed partial class FoundationDatabaseMigrationService(
-    IServiceScopeFactory scopes,
+    IEnumerable<IStoreMigrator> migrators,
+    SqliteDatabaseFile sqliteFile,
     IOptions<FoundationOptions> options,
     ILogger<FoundationDatabaseMigrationService> logger) : IHostedService
 {
@@ -49,20 +49,28 @@ internal sealed partial class FoundationDatabaseMigrationService(
             return;
         }
 
-        var scope = scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
+        if (database.Provider == DatabaseProvider.Sqlite)
         {
-            var auth = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            if (database.Provider == DatabaseProvider.Sqlite)
+            // WAL lets readers and one writer work at once; the mode is persistent, set on the file before any store uses it.
+            sqliteFile.Prepare(database.ConnectionString);
+            var connection = new SqliteConnection(database.ConnectionString);
+            await using (connection.ConfigureAwait(false))
             {
-                await auth.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = "PRAGMA journal_mode=WAL;";
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
 
-            await scope.ServiceProvider.GetRequiredService<AuthDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-            await scope.ServiceProvider.GetRequiredService<TotpDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-            await scope.ServiceProvider.GetRequiredService<Foundation.Llm.Routing.Storage.LlmDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-            await scope.ServiceProvider.GetRequiredService<Foundation.Costing.Storage.CostingDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
-            await scope.ServiceProvider.GetRequiredService<Foundation.Audit.Storage.AuditDatabaseMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        // Every package that chose a database registered its migrator; each keeps its own migrations and lock.
+        foreach (var migrator in migrators)
+        {
+            await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            LogStoreMigrated(logger, migrator.Name);
         }
 
         LogMigrated(logger, database.Provider);
@@ -76,6 +84,9 @@ internal sealed partial class FoundationDatabaseMigrationService(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Foundation stores migrated ({Provider})")]
     private static partial void LogMigrated(ILogger logger, DatabaseProvider provider);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Foundation store {Store} migrated")]
+    private static partial void LogStoreMigrated(ILogger logger, string store);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Foundation:Database:MigrateOnStartup is false; apply the migrations yourself")]
     private static partial void LogSkipped(ILogger logger);

@@ -2,7 +2,6 @@ using System.Net;
 using Foundation.Callers;
 using Foundation.Configuration;
 using Foundation.Hosting;
-using Foundation.Hosting.Authorization;
 using Foundation.Hosting.Callers;
 using Foundation.Hosting.Data;
 using Foundation.Hosting.Errors;
@@ -13,16 +12,12 @@ using Foundation.Hosting.RateLimiting;
 using Foundation.Hosting.Security;
 using Foundation.Hosting.Telemetry;
 using Foundation.Security;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.RateLimiting;
@@ -99,7 +94,7 @@ public static class FoundationServiceCollectionExtensions
         AddRateLimiting(services);
         AddHealth(services);
         AddLogging(services, hostingSection);
-        services.AddHostedService<OpenTelemetryExportService>();
+        OpenTelemetryRegistration.AddFoundationOpenTelemetry(services, hostingSection);
         AddPackages(services, configuration);
         MetricsRegistration.AddFoundationMetrics(services, hostingSection);
 
@@ -116,43 +111,23 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationAudit(configuration).UseDbContext(FoundationDatabase.Configure);
         services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
 
-        // Also registers the totp second factor, so login answers a challenge for users who enabled it.
+        // Also registers the totp second factor, so login answers a challenge for users who enabled it, and the
+        // "2FA required for roles" enrolment cache; AddFoundationAuth registered the step-up and user-session 403 answers.
         services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
-        AddSecondFactorPolicies(services);
 
         // Costing: prices, the usage ledger, budgets and analytics on the same database; the gateway meters every deployment with it.
         services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
-        Foundation.Hosting.Costing.CostingRegistration.AddHostingDefaults(services);
+        Foundation.Hosting.Internal.DemoCostingDefaults.AddHostingDefaults(services);
 
-        // LLM: the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
-        services.AddFoundationLlmProviderKeys(configuration).UseDbContext(FoundationDatabase.Configure);
-        Foundation.Hosting.Llm.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
+        // LLM: the router, the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
+        Foundation.Hosting.Composition.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
         services.AddAuthorization();
-    }
-
-    /// <summary>
-    /// "2FA required for roles" and step-up answers. The result handler replaces ASP.NET Core's default one (which an
-    /// earlier AddAuthorization() may have registered) but not one of the host's own.
-    /// </summary>
-    private static void AddSecondFactorPolicies(IServiceCollection services)
-    {
-        services.TryAddSingleton<SecondFactorEnrolmentCache>();
-        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
-        if (existing?.ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
-        {
-            services.Remove(existing);
-            existing = null;
-        }
-
-        if (existing is null)
-        {
-            services.AddSingleton<IAuthorizationMiddlewareResultHandler, FoundationAuthorizationResultHandler>();
-        }
     }
 
     private static void AddErrors(IServiceCollection services)
     {
-        AddOpenAIProblemDetailsWriter(services);
+        // Problems on /v1 in OpenAI's error shape (Foundation.Llm.Routing's writer, ahead of every other writer).
+        services.AddFoundationLlmGatewayErrors();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<FoundationExceptionHandler>();
 
@@ -161,30 +136,6 @@ public static class FoundationServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(o =>
             o.SuppressDiagnosticsCallback = context => context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException);
-    }
-
-    /// <summary>
-    /// The OpenAI-shape writer must come before every other problem-details writer (the service asks them in
-    /// registration order), also when the host called <c>AddProblemDetails</c> before <c>AddFoundation</c>.
-    /// </summary>
-    private static void AddOpenAIProblemDetailsWriter(IServiceCollection services)
-    {
-        if (services.Any(d => d.ServiceType == typeof(IProblemDetailsWriter) && d.ImplementationType == typeof(OpenAIProblemDetailsWriter)))
-        {
-            return;
-        }
-
-        var descriptor = ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAIProblemDetailsWriter>();
-        for (var i = 0; i < services.Count; i++)
-        {
-            if (services[i].ServiceType == typeof(IProblemDetailsWriter))
-            {
-                services.Insert(i, descriptor);
-                return;
-            }
-        }
-
-        services.Add(descriptor);
     }
 
     /// <summary>
@@ -278,13 +229,12 @@ public static class FoundationServiceCollectionExtensions
             .Configure<IOptions<FoundationOptions>>((dp, foundation) => dp.ApplicationDiscriminator = foundation.Value.DataProtection.ApplicationName);
         services.TryAddSingleton<KeyRingCertificate>();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<FoundationPaths, ILoggerFactory, KeyRingCertificate>((keys, paths, loggers, certificate) =>
+            .Configure<IServiceProvider, IOptions<FoundationOptions>, FoundationPaths, ILoggerFactory, KeyRingCertificate>((keys, sp, foundation, paths, loggers, certificate) =>
             {
-                // A host's own repository or encryptor (configured before this runs) wins.
+                // A host's own repository or encryptor (configured before this runs) wins. Foundation:DataProtection:KeyRing: folder or database.
                 if (keys.XmlRepository is null)
                 {
-                    PrivateFiles.CreateDirectory(paths.KeysDirectory);
-                    keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.KeysDirectory), loggers);
+                    keys.XmlRepository = Foundation.Hosting.Data.KeyRing.KeyRingStore.Repository(sp, foundation.Value, paths, loggers);
                 }
 
                 if (keys.XmlEncryptor is null && certificate.Certificate is { } encryptWith)
@@ -296,6 +246,7 @@ public static class FoundationServiceCollectionExtensions
         // Decrypting needs the certificate too; given here, no certificate store has to hold it.
         KeyRingCertificate.AddKeyDecryption(services);
         services.AddHostedService<KeyRingReport>();
+        Foundation.Hosting.Data.KeyRing.KeyRingStore.Add(services);
         services.TryAddSingleton<ISecretProtector, DataProtectionSecretProtector>();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Foundation.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,7 @@ namespace Foundation.Hosting.Errors;
 /// among them a JSON body the <see cref="JsonBodyGuardMiddleware"/> refused) keeps its 4xx status, says what was wrong
 /// (<c>jsonPath</c> and <c>code</c>: <c>invalid_json</c> or <c>invalid_encoding</c>) and is logged at Debug only;
 /// anything else is a 500 that names the request id and, only in Development (or when configured), the exception. On the OpenAI-compatible routes the
-/// <see cref="OpenAIProblemDetailsWriter"/> writes the same problem in OpenAI's error shape.
+/// <see cref="Foundation.Llm.Routing.Endpoints.OpenAIProblemDetailsWriter"/> (Foundation.Llm.Routing) writes the same problem in OpenAI's error shape.
 /// </summary>
 internal sealed partial class FoundationExceptionHandler(
     IProblemDetailsService problemDetails,

@@ -147,6 +147,11 @@ internal sealed partial class KeyRingReport(
             return Directory.Exists(path) && PrivateFiles.ModeOf(path) is { } mode ? $"{path} (mode {PrivateFiles.Octal(mode)})" : path;
         }
 
+        if (repository is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.EntityFrameworkCoreXmlRepository<Foundation.Hosting.Data.KeyRing.KeyRingDbContext>)
+        {
+            return "the database (table foundation_data_protection_keys, shared by every instance)";
+        }
+
         return repository is null
             ? "ASP.NET Core's default location (no repository configured)"
             : $"the repository {repository.GetType().FullName}";

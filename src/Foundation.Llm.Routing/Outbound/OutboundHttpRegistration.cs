@@ -7,9 +7,9 @@ namespace Foundation.Llm.Routing.Outbound;
 
 /// <summary>
 /// Registers the outbound address guard once, whichever of <c>AddFoundationLlmRouting</c> and <c>AddFoundationLlmProviderKeys</c>
-/// runs first: <see cref="OutboundAddressPolicy"/> (from <see cref="ProviderKeyOptions"/>) and the named clients that serve
-/// caller-supplied URLs (<see cref="OutboundAddressPolicy.HttpClientName"/>, <see cref="ProviderKeyTester.HttpClientName"/>) with
-/// the guard as their primary handler.
+/// (Foundation.Llm.ProviderKeys) runs first: <see cref="OutboundAddressPolicy"/> (from <see cref="ProviderKeyOptions"/>, checked by
+/// its validator) and the named client that serves caller-supplied URLs (<see cref="OutboundAddressPolicy.HttpClientName"/>) with
+/// the guard as its primary handler.
 /// </summary>
 internal static class OutboundHttpRegistration
 {
@@ -22,10 +22,9 @@ internal static class OutboundHttpRegistration
 
         services.AddSingleton<Marker>();
         services.AddOptions<ProviderKeyOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProviderKeyOptions>, ProviderKeyOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProviderKeyOptions>>().Value.CreatePolicy());
         services.AddHttpClient(OutboundAddressPolicy.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler());
-        services.AddHttpClient(ProviderKeyTester.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler());
     }
 

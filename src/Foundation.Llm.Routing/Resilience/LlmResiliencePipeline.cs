@@ -9,7 +9,8 @@ namespace Foundation.Llm.Routing.Resilience;
 /// <summary>
 /// The router's Polly pipeline, built once: overall deadline (timeout) → retry (fallback to the next deployment at once, or a new
 /// round after a jittered exponential backoff / Retry-After) → per-attempt timeout. Every delegate reads the request from the pooled
-/// <see cref="ResilienceContext"/>, so a call allocates no closures. The router runs a request's first attempt under one
+/// <see cref="ResilienceContext"/>, so a call allocates no closures; the retry asks the <see cref="RetryDecider"/> given at build time
+/// (the request carries no way back to the router). <see cref="RouteExecutor"/> runs a request's first attempt under one
 /// <see cref="FirstAttemptTimer"/> and enters this pipeline only when that attempt fails: the pipeline then starts from the failed
 /// outcome (<see cref="RouteRequest.Replay"/>), so its retry decides exactly as if it had run the first attempt itself, and the
 /// deadline counts what the first attempt already used (<see cref="RouteRequest.RemainingDeadline"/>).
@@ -19,7 +20,7 @@ internal static class LlmResiliencePipeline
     /// <summary>Where the request state travels in <see cref="ResilienceContext.Properties"/>.</summary>
     public static readonly ResiliencePropertyKey<RouteRequest> RequestKey = new("Foundation.Llm.Routing.Request");
 
-    public static ResiliencePipeline Build(LlmResilienceOptions options, TimeProvider time)
+    public static ResiliencePipeline Build(LlmResilienceOptions options, TimeProvider time, RetryDecider retry)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time, Name = "Foundation.Llm.Routing" };
         builder.AddTimeout(new TimeoutStrategyOptions
@@ -45,10 +46,10 @@ internal static class LlmResiliencePipeline
             Delay = TimeSpan.Zero,
             BackoffType = DelayBackoffType.Constant,
             UseJitter = false,
-            ShouldHandle = static args => new ValueTask<bool>(
+            ShouldHandle = args => new ValueTask<bool>(
                 args.Outcome.Exception is { } exception
                 && args.Context.Properties.TryGetValue(RequestKey, out var request)
-                && request.Router.ShouldRetry(request, exception)),
+                && retry.ShouldRetry(request, exception)),
             DelayGenerator = static args => new ValueTask<TimeSpan?>(
                 args.Context.Properties.TryGetValue(RequestKey, out var request) ? request.NextDelay : TimeSpan.Zero),
         });

@@ -9,7 +9,9 @@ namespace Foundation.Llm.Routing.Routing;
 
 /// <summary>
 /// The state of one routed request across its attempts: the alias being served, the deployments it may not use (policy,
-/// capabilities, already tried this round), the retry round, the last failure. Passed to the Polly callback as its state.
+/// capabilities, already tried this round), the retry round, the last failure. Passed to the Polly callback as its state. It
+/// holds data only: the pieces that act on it (<see cref="Resilience.RouteExecutor"/>, <see cref="Resilience.RetryDecider"/>,
+/// the attempts) are handed to it, never reached through it.
 /// </summary>
 internal sealed class RouteRequest
 {
@@ -26,9 +28,8 @@ internal sealed class RouteRequest
     private ulong[]? _filteredWords;
     private ulong[]? _blockedWords;
 
-    public RouteRequest(LlmRouter router, IList<ChatMessage> messages, ChatOptions options, string requestedModel, RequestFeatures features, PolicyRule[]? rules, CancellationToken callerToken)
+    public RouteRequest(IList<ChatMessage> messages, ChatOptions options, string requestedModel, RequestFeatures features, PolicyRule[]? rules, CancellationToken callerToken)
     {
-        Router = router;
         Messages = messages;
         Options = options;
         RequestedModel = requestedModel;
@@ -37,8 +38,6 @@ internal sealed class RouteRequest
         CallerToken = callerToken;
         Group = null!;
     }
-
-    public LlmRouter Router { get; }
 
     public IList<ChatMessage> Messages { get; }
 

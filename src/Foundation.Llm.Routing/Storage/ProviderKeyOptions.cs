@@ -42,7 +42,7 @@ public sealed class ProviderKeyOptions
     public IList<string> AllowedHosts { get; set; } = [];
 
     /// <summary>The outbound address guard these options describe.</summary>
-    internal Outbound.OutboundAddressPolicy CreatePolicy() => new(AllowedHosts, AllowPrivateNetworkBaseUrls);
+    public Outbound.OutboundAddressPolicy CreatePolicy() => new(AllowedHosts, AllowPrivateNetworkBaseUrls);
 }
 
 /// <summary>Checks <see cref="ProviderKeyOptions"/> at start; every failure names its key.</summary>

@@ -33,7 +33,7 @@ public sealed class AuditTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<AuditTestHost> StartAsync(AuditTestDatabase database)
+    public static async Task<AuditTestHost> StartAsync(AuditTestDatabase database, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -52,6 +52,7 @@ public sealed class AuditTestHost : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapFoundationAuditApi();
+        map?.Invoke(app);
         await app.StartAsync();
         return new AuditTestHost(app);
     }

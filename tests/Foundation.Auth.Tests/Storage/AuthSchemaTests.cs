@@ -169,7 +169,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
         try
         {
             var contexts = Enumerable.Range(0, 4).Select(_ => fresh.CreateContext()).ToList();
-            await Task.WhenAll(contexts.Select(c => c.MigrateExclusivelyAsync(AuthDatabaseMigrator.MigrationLockKey)));
+            await Task.WhenAll(contexts.Select(c => c.MigrateExclusivelyAsync(AuthStoreServices.Store.MigrationLockKey)));
             foreach (var c in contexts)
             {
                 await c.DisposeAsync();

@@ -75,4 +75,25 @@ public class AuthStoreRegistrationTests
         using var scope = provider.CreateScope();
         scope.ServiceProvider.GetRequiredService<AuthDbContext>().Database.IsSqlite().ShouldBeTrue();
     }
+
+    [Fact]
+    public void Choosing_a_store_registers_the_migrator_once_as_IStoreMigrator_and_without_a_store_there_is_none()
+    {
+        var without = new ServiceCollection();
+        without.AddLogging();
+        without.AddFoundationAuth();
+        using (var provider = without.BuildServiceProvider())
+        {
+            provider.GetServices<Foundation.Data.IStoreMigrator>().ShouldBeEmpty();
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFoundationAuth().UseNpgsql("Host=127.0.0.1;Database=unused", migrateOnStartup: true).UseSqlite("Data Source=:memory:", migrateOnStartup: true);
+        using var withStore = services.BuildServiceProvider();
+        var migrator = withStore.GetServices<Foundation.Data.IStoreMigrator>().ShouldHaveSingleItem();
+        migrator.ShouldBeSameAs(withStore.GetRequiredService<AuthDatabaseMigrator>());
+        migrator.Name.ShouldBe("auth");
+        withStore.GetServices<IHostedService>().Count(h => h.GetType().Name.StartsWith("StoreMigrationHostedService", StringComparison.Ordinal)).ShouldBe(1);
+    }
 }

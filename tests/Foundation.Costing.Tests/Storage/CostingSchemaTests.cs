@@ -20,7 +20,7 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
     {
         await using var db = Database.CreateContext();
         var entityTypes = db.Model.GetEntityTypes().ToList();
-        entityTypes.Count.ShouldBe(5);
+        entityTypes.Count.ShouldBe(6);
         foreach (var entityType in entityTypes)
         {
             var table = entityType.GetTableName()!;
@@ -57,7 +57,7 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
         }
 
         var history = await DbQuery.RowsAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"");
-        history.Select(r => (string)r[0]!).ShouldBe(["20261122090000_InitialCostingSchema", "20261203090000_TenantPriceOverrides"]);
+        history.Select(r => (string)r[0]!).ShouldBe(["20261122090000_InitialCostingSchema", "20261203090000_TenantPriceOverrides", "20261203120000_BudgetLeases"]);
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
     }
 
@@ -74,7 +74,12 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
         var usage = new BudgetUsageEntity
         {
             Id = Guid.CreateVersion7(), BudgetId = budget.Id, Subject = "u-1", PeriodStart = t0, PeriodEnd = t0.AddHours(1), SpentCostNanos = 123_456_789, SpentTokens = 42,
-            ReservedCostNanos = 7, ReservedTokens = 8, ThresholdsRaised = 1 << 30 | 3,
+            ReservedCostNanos = 7, ReservedTokens = 8, ThresholdsRaised = 1 << 30 | 3, LeasedCostNanos = 9_000_000_001, LeasedTokens = 10,
+        };
+        var lease = new BudgetLeaseEntity
+        {
+            Id = Guid.CreateVersion7(), BudgetId = budget.Id, Subject = "u-1", PeriodStart = t0, Holder = new string('h', 64), CostNanos = 9_000_000_001, Tokens = 10,
+            CreatedAt = t0, ExpiresAt = t0.AddMinutes(1),
         };
         var reservation = new ReservationEntity
         {
@@ -96,7 +101,7 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
         };
         await using (var db = Database.CreateContext())
         {
-            db.AddRange(budget, usage, reservation, price, entry);
+            db.AddRange(budget, usage, reservation, lease, price, entry);
             await db.SaveChangesAsync();
         }
 
@@ -105,11 +110,13 @@ public abstract class CostingSchemaTests<TDatabase> : IClassFixture<TDatabase>
             Same(await db.Budgets.SingleAsync(x => x.Id == budget.Id), budget);
             Same(await db.BudgetUsage.SingleAsync(x => x.Id == usage.Id), usage);
             Same(await db.Reservations.SingleAsync(x => x.Id == reservation.Id), reservation);
+            Same(await db.BudgetLeases.SingleAsync(x => x.Id == lease.Id), lease);
             Same(await db.Prices.SingleAsync(x => x.Id == price.Id), price);
             Same(await db.Ledger.SingleAsync(x => x.Id == entry.Id), entry);
             await db.Budgets.Where(b => b.Id == budget.Id).ExecuteDeleteAsync();
             (await db.BudgetUsage.CountAsync(u => u.BudgetId == budget.Id)).ShouldBe(0, "deleting a budget cascades to its counters");
             (await db.Reservations.CountAsync(u => u.BudgetId == budget.Id)).ShouldBe(0, "and to its reservations");
+            (await db.BudgetLeases.CountAsync(u => u.BudgetId == budget.Id)).ShouldBe(0, "and to its leases");
         }
     }
 

@@ -337,6 +337,9 @@ internal sealed class AuthTestHost : IDisposable
 
     public RecordingAuditWriter Audit { get; } = new();
 
+    /// <summary>This instance's own data directory.</summary>
+    public string DataDirectory => _factory.DataDirectory;
+
     public Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Factory { get; }
 
     public HttpClient CreateClient() => Factory.CreateClient();

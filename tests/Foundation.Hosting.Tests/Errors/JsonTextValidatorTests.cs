@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Foundation.Hosting.Errors;
+using Foundation.Json;
 
 namespace Foundation.Hosting.Tests.Errors;
 

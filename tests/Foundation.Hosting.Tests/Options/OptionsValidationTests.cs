@@ -1,10 +1,13 @@
 using System.Net;
 using Foundation.Hosting.Internal;
-using Foundation.Hosting.Telemetry;
+using Foundation.Hosting.Tests.Telemetry;
 using Foundation.Hosting.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Foundation.Hosting.Tests.Options;
 
@@ -83,7 +86,14 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task AddFoundation_twice_is_harmless()
     {
-        await using var app = await TestApp.StartAsync(o => o.AddFoundationCalls = 2);
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.AddFoundationCalls = 2;
+            o.Settings["Foundation:Hosting:OpenTelemetry:Enabled"] = "true";
+            o.Settings["Foundation:Hosting:OpenTelemetry:Protocol"] = "HttpProtobuf";
+            o.Settings["Foundation:Hosting:OpenTelemetry:Endpoint"] = receiver.Endpoint.ToString().TrimEnd('/');
+        });
         using var client = app.CreateClient();
 
         using var ok = await client.GetAsync("/ok");
@@ -93,7 +103,11 @@ public sealed class OptionsValidationTests
         ok.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
         ok.Headers.GetValues(HttpAssertions.RequestIdHeader).Count().ShouldBe(1);
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-        app.Services.GetServices<IHostedService>().OfType<OpenTelemetryExportService>().Count().ShouldBe(1);
+        // One OpenTelemetry.Extensions.Hosting start-up service, one meter provider and one tracer provider: a second
+        // AddFoundation does not export everything twice.
+        app.Services.GetServices<IHostedService>().Count(s => s.GetType().Assembly == typeof(OpenTelemetryBuilder).Assembly).ShouldBe(1);
+        app.Services.GetServices<MeterProvider>().Count().ShouldBe(1);
+        app.Services.GetServices<TracerProvider>().Count().ShouldBe(1);
         app.Services.GetServices<IValidateOptions<HostingOptions>>().OfType<HostingOptionsValidator>().Count().ShouldBe(1);
     }
 

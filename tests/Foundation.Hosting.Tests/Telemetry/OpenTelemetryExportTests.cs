@@ -1,5 +1,8 @@
 using System.Net;
 using Foundation.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Foundation.Hosting.Tests.Telemetry;
 
@@ -44,6 +47,44 @@ public sealed class OpenTelemetryExportTests
         var metricsAfterDispose = receiver.Count("/v1/metrics");
         await Task.Delay(TimeSpan.FromMilliseconds(1_000));
         receiver.Count("/v1/metrics").ShouldBe(metricsAfterDispose);
+    }
+
+    [Fact]
+    public async Task Export_is_off_unless_enabled_no_provider_listens()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = app.CreateClient();
+        using var response = await client.GetAsync("/ok");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        app.Services.GetService<MeterProvider>().ShouldBeNull();
+        app.Services.GetService<TracerProvider>().ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Only_the_signals_switched_on_are_exported()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var app = await TestApp.StartAsync(o =>
+        {
+            o.Settings["Foundation:Hosting:OpenTelemetry:Enabled"] = "true";
+            o.Settings["Foundation:Hosting:OpenTelemetry:Traces"] = "false";
+            o.Settings["Foundation:Hosting:OpenTelemetry:Protocol"] = "HttpProtobuf";
+            o.Settings["Foundation:Hosting:OpenTelemetry:Endpoint"] = receiver.Endpoint.ToString().TrimEnd('/');
+            o.Settings["Foundation:Hosting:OpenTelemetry:MetricExportIntervalMilliseconds"] = "200";
+        });
+        await using (app)
+        {
+            app.Services.GetService<TracerProvider>().ShouldBeNull();
+            app.Services.GetService<MeterProvider>().ShouldNotBeNull();
+            using var client = app.CreateClient();
+            using var response = await client.GetAsync("/ok");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            await WaitUntilAsync(() => receiver.Count("/v1/metrics") > 0);
+        }
+
+        receiver.Count("/v1/metrics").ShouldBeGreaterThan(0);
+        receiver.Count("/v1/traces").ShouldBe(0);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

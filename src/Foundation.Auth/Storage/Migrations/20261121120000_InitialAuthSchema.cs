@@ -150,7 +150,7 @@ public sealed class InitialAuthSchema : Migration
 
         public string Text => sqlite ? "TEXT" : "text";
 
-        /// <summary>UTC ticks on SQLite (see <see cref="DateTimeOffsetToUtcTicksConverter"/>), timestamptz on PostgreSQL.</summary>
+        /// <summary>UTC ticks on SQLite (see <see cref="Foundation.Internal.UtcTicksConverter"/>), timestamptz on PostgreSQL.</summary>
         public string Timestamp => sqlite ? "INTEGER" : "timestamp with time zone";
 
         public string String(int maxLength) => sqlite ? "TEXT" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"character varying({maxLength})");

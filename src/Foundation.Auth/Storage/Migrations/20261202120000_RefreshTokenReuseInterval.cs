@@ -18,7 +18,7 @@ public sealed class RefreshTokenReuseInterval : Migration
     {
         ArgumentNullException.ThrowIfNull(migrationBuilder);
 
-        // UTC ticks on SQLite (see DateTimeOffsetToUtcTicksConverter), timestamptz on PostgreSQL.
+        // UTC ticks on SQLite (see UtcTicksConverter), timestamptz on PostgreSQL.
         migrationBuilder.AddColumn<DateTimeOffset>(
             name: "reuse_allowed_until",
             table: "auth_refresh_tokens",
