@@ -1,3 +1,4 @@
+using Foundation.Internal;
 using System.Diagnostics.Metrics;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -9,10 +10,8 @@ using Foundation.Storage.Files;
 using Foundation.Storage.Links;
 using Foundation.Storage.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -108,45 +107,21 @@ public sealed class StorageBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>Keeps the metadata in the SQLite database of <paramref name="connectionString"/>.</summary>
-    public StorageBuilder UseSqlite(string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseDbContext(o => o.UseSqlite(connectionString), migrateOnStartup);
-    }
+    public StorageBuilder UseSqlite(string connectionString, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Sqlite(connectionString), migrateOnStartup);
 
     /// <summary>Keeps the metadata in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
-    public StorageBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseDbContext(o => o.UseNpgsql(connectionString), migrateOnStartup);
-    }
+    public StorageBuilder UseNpgsql(string connectionString, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Npgsql(connectionString), migrateOnStartup);
 
     /// <summary>Configures <see cref="StorageDbContext"/> yourself. The migrations ship for SQLite and PostgreSQL only.</summary>
-    public StorageBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return UseDbContext((_, o) => configure(o), migrateOnStartup);
-    }
+    public StorageBuilder UseDbContext(Action<DbContextOptionsBuilder> configure, bool migrateOnStartup = false) =>
+        UseDbContext(StoreRegistration.Own(configure), migrateOnStartup);
 
     /// <summary>Configures <see cref="StorageDbContext"/> from the application's services.</summary>
     public StorageBuilder UseDbContext(Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        var services = Services;
-        services.RemoveAll<StorageDbContext>();
-        services.RemoveAll<DbContextOptions<StorageDbContext>>();
-        services.RemoveAll<IDbContextOptionsConfiguration<StorageDbContext>>();
-        services.AddDbContextPool<StorageDbContext>((provider, o) =>
-        {
-            configure(provider, o);
-            StorageDbContext.ApplyDefaults(o);
-        });
-        services.TryAddSingleton<StorageDatabaseMigrator>();
-        if (migrateOnStartup)
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageDatabaseMigrationHostedService>());
-        }
-
+        StoreRegistration.UseDbContext<StorageDbContext, StorageDatabaseMigrator>(Services, configure, migrateOnStartup);
         return this;
     }
 

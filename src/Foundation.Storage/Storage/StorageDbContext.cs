@@ -1,20 +1,15 @@
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using L = Foundation.Storage.Storage.StorageColumnLengths;
 
 namespace Foundation.Storage.Storage;
 
 /// <summary>
-/// The Storage store: file metadata, per-tenant usage and the package's settings, in tables prefixed <c>storage_</c>, with its own migrations
-/// history table (<c>storage_migrations</c>). Created and upgraded by hand-written migrations (<see cref="StorageDatabaseMigrator"/>) on SQLite and PostgreSQL.
+/// The Storage store: file metadata, per-tenant usage and the package's settings, in tables prefixed <c>storage_</c>; its migration ids
+/// sit in the shared <c>__EFMigrationsHistory</c> table like every other store's (decision 0010). Created and upgraded by hand-written migrations (<see cref="StorageDatabaseMigrator"/>) on SQLite and PostgreSQL.
 /// </summary>
 public sealed class StorageDbContext : DbContext
 {
-    /// <summary>The migrations history table of this package.</summary>
-    public const string HistoryTable = "storage_migrations";
-
     /// <summary>Creates the context.</summary>
     public StorageDbContext(DbContextOptions<StorageDbContext> options)
         : base(options)
@@ -66,36 +61,6 @@ public sealed class StorageDbContext : DbContext
     }
 
     /// <inheritdoc />
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        ArgumentNullException.ThrowIfNull(configurationBuilder);
-
-        // SQLite cannot order or compare DateTimeOffset; store UTC ticks there. PostgreSQL keeps timestamptz.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<StorageUtcTicksConverter>();
-        }
-    }
-
-    /// <summary>What every configuration of the context adds: the package's own history table; no model snapshot (the schema tests prove the migration).</summary>
-    internal static DbContextOptionsBuilder ApplyDefaults(DbContextOptionsBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var relational = builder.Options.Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault();
-        if (relational is not null)
-        {
-            ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(relational.WithMigrationsHistoryTableName(HistoryTable));
-        }
-
-        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-    }
-}
-
-/// <summary>Stores a <see cref="DateTimeOffset"/> as its UTC ticks, so SQLite can compare and order it.</summary>
-internal sealed class StorageUtcTicksConverter : ValueConverter<DateTimeOffset, long>
-{
-    public StorageUtcTicksConverter()
-        : base(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero))
-    {
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        StoreModel.StoreTimestampsAsUtcTicksOnSqlite(configurationBuilder, Database);
 }
