@@ -51,7 +51,9 @@ public static class StorageEndpointRouteBuilderExtensions
         group.MapPost("/", UploadAsync)
             .WithName("FoundationStorageUpload")
             .WithSummary("Stores a file (multipart/form-data with one file part, or the raw body with ?name=). The type is detected from the content; SHA-256 is computed while streaming.")
-            .Accepts<IFormFile>("multipart/form-data")
+            // Any content type: a raw upload's body may be of any type (the type is detected from the bytes). Accepts metadata naming only
+            // multipart/form-data would make routing answer 415 to every raw upload before the handler runs.
+            .Accepts<IFormFile>("multipart/form-data", "*/*")
             .Produces<StoredFile>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
