@@ -36,10 +36,10 @@ public static class FoundationServiceCollectionExtensions
     /// <summary>
     /// Children of <c>Foundation</c> bound by the packages' own options (each checks its keys strictly), so the root
     /// options leave them alone: <c>Hosting</c> (<see cref="HostingOptions"/>), <c>Auth</c> (with <c>Auth:Totp</c>),
-    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c> and <c>Audit</c>. Any other key under
+    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c>, <c>Audit</c> and <c>Storage</c>. Any other key under
     /// <c>Foundation</c> that <see cref="FoundationOptions"/> does not read fails the start.
     /// </summary>
-    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit"];
+    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit", "Storage"];
 
     /// <summary>
     /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
@@ -119,9 +119,29 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationCosting(configuration).UseDbContext(FoundationDatabase.Configure);
         Foundation.Hosting.Internal.DemoCostingDefaults.AddHostingDefaults(services);
 
+        // Storage: file metadata on the same database, content under {DataDirectory}/files unless Foundation:Storage says otherwise.
+        services.AddFoundationStorage(configuration).UseDbContext(FoundationDatabase.Configure)
+            .UseDefaultRootPath(StorageRootPath);
+
         // LLM: the router, the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
         Foundation.Hosting.Composition.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
         services.AddAuthorization();
+    }
+
+    /// <summary>
+    /// <c>{DataDirectory}/files</c>. When the Foundation options are invalid the start fails on them anyway; the root is then taken from the
+    /// configuration so their validation failures are not reported a second time, through Storage's options.
+    /// </summary>
+    private static string StorageRootPath(IServiceProvider services)
+    {
+        try
+        {
+            return Path.Combine(services.GetRequiredService<FoundationPaths>().DataDirectory, "files");
+        }
+        catch (OptionsValidationException)
+        {
+            return "files";
+        }
     }
 
     private static void AddErrors(IServiceCollection services)

@@ -2,6 +2,7 @@ using Foundation.Audit.Storage;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Totp.Storage;
 using Foundation.Costing.Storage;
+using Foundation.Storage.Storage;
 using Foundation.Data;
 using Foundation.Hosting.Tests.Infrastructure;
 using Foundation.Llm.Routing.Storage;
@@ -17,7 +18,7 @@ namespace Foundation.Hosting.Tests.Data;
 /// </summary>
 public sealed class StoreMigrationTests : IAsyncLifetime
 {
-    private static readonly string[] Stores = ["audit", "auth", "auth.totp", "costing", "llm.provider-keys"];
+    private static readonly string[] Stores = ["audit", "auth", "auth.totp", "costing", "storage", "llm.provider-keys"];
 
     private readonly PostgresTestEngine _postgres = new("fnd_store_migration");
 
@@ -87,6 +88,7 @@ public sealed class StoreMigrationTests : IAsyncLifetime
             ("auth", scope.ServiceProvider.GetRequiredService<AuthDbContext>()),
             ("auth.totp", scope.ServiceProvider.GetRequiredService<TotpDbContext>()),
             ("costing", scope.ServiceProvider.GetRequiredService<CostingDbContext>()),
+            ("storage", scope.ServiceProvider.GetRequiredService<StorageDbContext>()),
             ("llm.provider-keys", scope.ServiceProvider.GetRequiredService<LlmDbContext>()),
         };
         var pending = new List<(string, string)>();
