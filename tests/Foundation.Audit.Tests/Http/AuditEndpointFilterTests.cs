@@ -4,6 +4,7 @@ using System.Text.Json;
 using Foundation.Audit.Http;
 using Foundation.Audit.Tests.Infrastructure;
 using Foundation.Audit.Writing;
+using Foundation.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
