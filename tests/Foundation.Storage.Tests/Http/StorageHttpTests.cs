@@ -398,6 +398,16 @@ internal sealed class PatternStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
+// One collection, so the two engines' classes never run at once: the 100 MB streaming test measures the process's
+// allocations, and the other class's requests would count in them.
+[Collection(StorageHttpSequence.Name)]
 public sealed class StorageHttpTestsOnSqlite(SqliteStorageDatabase database) : StorageHttpTests<SqliteStorageDatabase>(database);
 
+[Collection(StorageHttpSequence.Name)]
 public sealed class StorageHttpTestsOnPostgres(PostgresStorageDatabase database) : StorageHttpTests<PostgresStorageDatabase>(database);
+
+[CollectionDefinition(Name)]
+public sealed class StorageHttpSequence
+{
+    public const string Name = "Storage HTTP";
+}
