@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Foundation.Auth.Totp.Encoding;
 using Foundation.Hosting.Tests.Auth;
 using Foundation.Hosting.Tests.Infrastructure;
+using Foundation.Testing;
 using Npgsql;
 using static Foundation.Hosting.Tests.Totp.TotpHttp;
 
@@ -14,24 +15,11 @@ namespace Foundation.Hosting.Tests.Security;
 /// </summary>
 public sealed class KeyRingOnPostgresTests : IAsyncLifetime
 {
-    private readonly string _database = "fnd_keyring_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly PostgresTestEngine _engine = new("fnd_keyring");
     private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly List<IDisposable> _owned = [];
-    private string _connectionString = string.Empty;
 
-    public async Task InitializeAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        admin.ShouldNotBeNullOrEmpty("FOUNDATION_TEST_POSTGRES is not set. Run the tests through ./eng/test.sh, which starts PostgreSQL 15 on 127.0.0.1 and sets it.");
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
-    }
+    public Task InitializeAsync() => _engine.CreateAsync();
 
     public async Task DisposeAsync()
     {
@@ -41,14 +29,7 @@ public sealed class KeyRingOnPostgresTests : IAsyncLifetime
         }
 
         NpgsqlConnection.ClearAllPools();
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        if (!string.IsNullOrEmpty(admin))
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await _engine.DropAsync();
     }
 
     [Fact]
@@ -72,7 +53,7 @@ public sealed class KeyRingOnPostgresTests : IAsyncLifetime
         verified.StatusCode.ShouldBe(HttpStatusCode.OK, await verified.Content.ReadAsStringAsync());
 
         // One ring, in the database: neither data directory holds a key.
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(_engine.ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM foundation_data_protection_keys WHERE friendly_name LIKE 'key-%'", connection);
         ((long)(await count.ExecuteScalarAsync())!).ShouldBe(1);
@@ -107,7 +88,7 @@ public sealed class KeyRingOnPostgresTests : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Foundation:Database:Provider"] = "PostgreSql",
-            ["Foundation:Database:ConnectionString"] = _connectionString,
+            ["Foundation:Database:ConnectionString"] = _engine.ConnectionString,
         };
         if (keyRing is { } location)
         {
