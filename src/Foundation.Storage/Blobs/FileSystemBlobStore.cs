@@ -69,8 +69,16 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return Task.FromResult(stream);
+        try
+        {
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult(stream);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            // The key's shard folder does not exist yet: the key has no content, which the contract reports as FileNotFoundException.
+            throw new FileNotFoundException($"There is no blob {key}.", ex);
+        }
     }
 
     /// <inheritdoc />
@@ -79,7 +87,13 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        if (Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            // File.Delete is quiet about a missing file but throws when its folder is missing too.
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 

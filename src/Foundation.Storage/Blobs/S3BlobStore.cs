@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Foundation.Storage.Blobs;
 
@@ -10,19 +12,21 @@ namespace Foundation.Storage.Blobs;
 /// parts, so memory per upload is one part whatever the file's size; content that fits one part is one PutObject. A failed multipart upload is
 /// aborted, so no partial object remains.
 /// </summary>
-public sealed class S3BlobStore : IBlobStore
+public sealed partial class S3BlobStore : IBlobStore
 {
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly string _prefix;
     private readonly int _partSize;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the store.</summary>
     /// <param name="s3">The client (its configuration names the endpoint and credentials).</param>
     /// <param name="bucket">The bucket, which must exist.</param>
     /// <param name="keyPrefix">Put before every key.</param>
     /// <param name="partSizeBytes">The size of each part of a multipart upload (at least 5 MiB).</param>
-    public S3BlobStore(IAmazonS3 s3, string bucket, string keyPrefix = "", int partSizeBytes = 8 * 1024 * 1024)
+    /// <param name="logger">Where a multipart upload that could not be aborted is reported.</param>
+    public S3BlobStore(IAmazonS3 s3, string bucket, string keyPrefix = "", int partSizeBytes = 8 * 1024 * 1024, ILogger<S3BlobStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(s3);
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
@@ -32,6 +36,7 @@ public sealed class S3BlobStore : IBlobStore
         _bucket = bucket;
         _prefix = keyPrefix;
         _partSize = partSizeBytes;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -99,9 +104,22 @@ public sealed class S3BlobStore : IBlobStore
         }
         catch
         {
+            await AbortAsync(objectKey, upload.UploadId).ConfigureAwait(false);
+            throw; // the original failure (a limit exceeded mid-stream, a cancellation, a broken body), never the abort's
+        }
+    }
+
+    private async Task AbortAsync(string objectKey, string uploadId)
+    {
+        try
+        {
             // Not cancellable: the parts already sent must not stay behind (and be billed) when the upload was cancelled.
-            await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = objectKey, UploadId = upload.UploadId }, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = objectKey, UploadId = uploadId }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AmazonS3Exception or HttpRequestException or IOException or TaskCanceledException)
+        {
+            // The object was never completed, so no reader sees it; only its parts stay until a lifecycle rule removes them.
+            LogAbortFailed(_logger, ex, uploadId, _bucket, objectKey);
         }
     }
 
@@ -152,6 +170,9 @@ public sealed class S3BlobStore : IBlobStore
         request.ResponseHeaderOverrides.ContentDisposition = Http.ContentDispositions.Attachment(fileName);
         return new Uri(await _s3.GetPreSignedURLAsync(request).ConfigureAwait(false));
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Could not abort the failed multipart upload {UploadId} of {Bucket}/{Key}; its parts stay until the bucket's AbortIncompleteMultipartUpload lifecycle rule removes them.")]
+    private static partial void LogAbortFailed(ILogger logger, Exception exception, string uploadId, string bucket, string key);
 
     private string ObjectKey(string key)
     {

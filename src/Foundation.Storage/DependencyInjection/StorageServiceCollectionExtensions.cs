@@ -94,7 +94,7 @@ public static class StorageServiceCollectionExtensions
         var client = s3.AccessKeyId is { Length: > 0 } accessKey
             ? new AmazonS3Client(new BasicAWSCredentials(accessKey, s3.SecretAccessKey), config)
             : new AmazonS3Client(config);
-        return new S3BlobStore(client, s3.Bucket!, s3.KeyPrefix, s3.PartSizeMiB * 1024 * 1024);
+        return new S3BlobStore(client, s3.Bucket!, s3.KeyPrefix, s3.PartSizeMiB * 1024 * 1024, services.GetService<Microsoft.Extensions.Logging.ILogger<S3BlobStore>>());
     }
 }
 

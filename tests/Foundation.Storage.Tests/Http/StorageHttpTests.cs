@@ -9,17 +9,21 @@ using Microsoft.EntityFrameworkCore;
 namespace Foundation.Storage.Tests.Http;
 
 /// <summary>Foundation.Storage over HTTP in a host that maps only <c>MapFoundationStorageApi()</c>, file-system backend, real database.</summary>
-public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
+public abstract class StorageHttpTests<TDatabase>(TDatabase database, S3rverServer? s3 = null) : IClassFixture<TDatabase>, IAsyncLifetime
     where TDatabase : StorageTestDatabase
 {
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    protected static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
     private readonly string _tenant = Foundation.Testing.StoreTestDatabase.NewTenant();
     private StorageTestHost _host = null!;
 
-    private string User => $"u-1;{_tenant};member";
+    protected StorageTestHost Host => _host;
 
-    public async Task InitializeAsync() => _host = await StorageTestHost.StartAsync(database);
+    protected string Tenant => _tenant;
+
+    protected string User => $"u-1;{_tenant};member";
+
+    public async Task InitializeAsync() => _host = await StorageTestHost.StartAsync(database, s3: s3);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -84,13 +88,13 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
             (await bad.Content.ReadAsStringAsync()).ShouldContain("pageToken");
         }
 
-        var blobsBefore = _host.BlobFiles().Count;
+        var blobsBefore = (await _host.BlobSizesAsync()).Count;
         using (var deleted = await _host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Delete, "/api/v1/files/" + late, User)))
         {
             deleted.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
 
-        _host.BlobFiles().Count.ShouldBe(blobsBefore - 1);
+        (await _host.BlobSizesAsync()).Count.ShouldBe(blobsBefore - 1);
         using (var gone = await _host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, "/api/v1/files/" + late, User)))
         {
             gone.StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -170,7 +174,7 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
     [Fact]
     public async Task Over_the_file_limit_or_the_tenant_quota_is_413_and_leaves_no_blob_and_no_row()
     {
-        await using var limited = await StorageTestHost.StartAsync(database, new Dictionary<string, string?>
+        await using var limited = await StorageTestHost.StartAsync(database, s3: s3, settings: new Dictionary<string, string?>
         {
             ["Foundation:Storage:MaxFileBytes"] = "1000",
             ["Foundation:Storage:TenantQuotaBytes"] = "1500",
@@ -194,7 +198,7 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
 
         // 900 fits; another 900 does not fit the 1,500-byte quota, neither declared nor streamed.
         await UploadMultipartAsync(limited, User, Text(900), "a.txt", "text/plain");
-        var blobs = limited.BlobFiles().Count;
+        var blobs = (await limited.BlobSizesAsync()).Count;
         using (var quota = await limited.Client.SendAsync(StorageTestHost.Request(HttpMethod.Post, "/api/v1/files?name=b.txt", User, Unsized(Text(900), "text/plain"))))
         {
             var text = await quota.Content.ReadAsStringAsync();
@@ -207,42 +211,10 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
             quota.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
         }
 
-        limited.BlobFiles().Count.ShouldBe(blobs);
+        (await limited.BlobSizesAsync()).Count.ShouldBe(blobs);
         await using var db = database.CreateContext();
         (await db.Files.CountAsync(f => f.TenantId == _tenant)).ShouldBe(1);
         (await db.Usage.SingleAsync(u => u.TenantId == _tenant)).UsedBytes.ShouldBe(900);
-    }
-
-    [Fact]
-    public async Task A_signed_link_downloads_anonymously_and_a_tampered_or_expired_one_is_403()
-    {
-        var id = Id(await UploadMultipartAsync(_host, User, Pdf, "doc.pdf", "application/pdf"));
-        using var linkResponse = await _host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Post, $"/api/v1/files/{id}/link", User,
-            System.Net.Http.Json.JsonContent.Create(new { expiresInSeconds = 60 })));
-        var linkText = await linkResponse.Content.ReadAsStringAsync();
-        linkResponse.StatusCode.ShouldBe(HttpStatusCode.OK, linkText);
-        var url = new Uri(JsonDocument.Parse(linkText).RootElement.GetProperty("url").GetString()!).PathAndQuery;
-
-        using (var anonymous = await _host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, url, null)))
-        {
-            anonymous.StatusCode.ShouldBe(HttpStatusCode.OK);
-            (await anonymous.Content.ReadAsByteArrayAsync()).ShouldBe(Pdf);
-        }
-
-        var signature = url[(url.IndexOf("signature=", StringComparison.Ordinal) + "signature=".Length)..];
-        var tampered = url.Replace("signature=" + signature, "signature=" + (signature[0] == 'A' ? 'B' : 'A') + signature[1..], StringComparison.Ordinal);
-        var otherTenant = url.Replace("tenant=" + _tenant, "tenant=other-" + _tenant, StringComparison.Ordinal);
-        var longer = System.Text.RegularExpressions.Regex.Replace(url, "expires=(\\d+)", m => "expires=" + (long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 3600));
-        foreach (var forged in new[] { tampered, otherTenant, longer })
-        {
-            using var refused = await _host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, forged, null));
-            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, forged);
-        }
-
-        _host.Time.Advance(TimeSpan.FromSeconds(61));
-        using var expired = await _host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, url, null));
-        expired.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await expired.Content.ReadAsStringAsync()).ShouldContain("expired");
     }
 
     [Fact]
@@ -275,13 +247,12 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
         }
 
         body.RootElement.GetProperty("sha256").GetString().ShouldBe(Convert.ToHexStringLower(hash.GetHashAndReset()));
-        var blob = _host.BlobFiles().ShouldHaveSingleItem();
-        new FileInfo(blob).Length.ShouldBe(size);
+        (await _host.BlobSizesAsync()).ShouldHaveSingleItem().ShouldBe(size);
     }
 
     private async Task ShouldHaveNothingStoredAsync(string tenant, StorageTestHost? host = null)
     {
-        (host ?? _host).BlobFiles().ShouldBeEmpty();
+        (await (host ?? _host).BlobSizesAsync()).ShouldBeEmpty();
         await using var db = database.CreateContext();
         (await db.Files.CountAsync(f => f.TenantId == tenant)).ShouldBe(0);
         ((await db.Usage.Where(u => u.TenantId == tenant).Select(u => (long?)u.UsedBytes).SingleOrDefaultAsync()) ?? 0).ShouldBe(0);
@@ -295,7 +266,7 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task<JsonElement> UploadMultipartAsync(StorageTestHost host, string caller, byte[] content, string name, string type)
+    protected static async Task<JsonElement> UploadMultipartAsync(StorageTestHost host, string caller, byte[] content, string name, string type)
     {
         using var response = await host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Post, "/api/v1/files", caller, Multipart(content, name, type)));
         var text = await response.Content.ReadAsStringAsync();
@@ -303,7 +274,7 @@ public abstract class StorageHttpTests<TDatabase>(TDatabase database) : IClassFi
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static string Id(JsonElement file) => file.GetProperty("id").GetString()!;
+    protected static string Id(JsonElement file) => file.GetProperty("id").GetString()!;
 
     private static MultipartFormDataContent Multipart(byte[] content, string name, string type, long? declaredLength = null)
     {
@@ -398,13 +369,100 @@ internal sealed class PatternStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
+/// <summary>The file system has no links of its own: the package signs links to its own endpoint with HMAC.</summary>
+public abstract class FileSystemStorageHttpTests<TDatabase>(TDatabase database) : StorageHttpTests<TDatabase>(database)
+    where TDatabase : StorageTestDatabase
+{
+    [Fact]
+    public async Task A_signed_link_downloads_anonymously_and_a_tampered_or_expired_one_is_403()
+    {
+        var id = Id(await UploadMultipartAsync(Host, User, Pdf, "doc.pdf", "application/pdf"));
+        using var linkResponse = await Host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Post, $"/api/v1/files/{id}/link", User,
+            System.Net.Http.Json.JsonContent.Create(new { expiresInSeconds = 60 })));
+        var linkText = await linkResponse.Content.ReadAsStringAsync();
+        linkResponse.StatusCode.ShouldBe(HttpStatusCode.OK, linkText);
+        var url = new Uri(JsonDocument.Parse(linkText).RootElement.GetProperty("url").GetString()!).PathAndQuery;
+
+        using (var anonymous = await Host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, url, null)))
+        {
+            anonymous.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await anonymous.Content.ReadAsByteArrayAsync()).ShouldBe(Pdf);
+        }
+
+        var signature = url[(url.IndexOf("signature=", StringComparison.Ordinal) + "signature=".Length)..];
+        var tampered = url.Replace("signature=" + signature, "signature=" + (signature[0] == 'A' ? 'B' : 'A') + signature[1..], StringComparison.Ordinal);
+        var otherTenant = url.Replace("tenant=" + Tenant, "tenant=other-" + Tenant, StringComparison.Ordinal);
+        var longer = System.Text.RegularExpressions.Regex.Replace(url, "expires=(\\d+)", m => "expires=" + (long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 3600));
+        foreach (var forged in new[] { tampered, otherTenant, longer })
+        {
+            using var refused = await Host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, forged, null));
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, forged);
+        }
+
+        Host.Time.Advance(TimeSpan.FromSeconds(61));
+        using var expired = await Host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Get, url, null));
+        expired.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await expired.Content.ReadAsStringAsync()).ShouldContain("expired");
+    }
+}
+
+/// <summary>
+/// The same HTTP tests with the content in a real S3-compatible server (s3rver); links are the server's own presigned URLs. The metadata
+/// database is SQLite only: both engines are covered with the file system, and the backend does not change what the database holds.
+/// </summary>
+[Collection(StorageHttpSequence.Name)]
+public sealed class StorageHttpTestsOnSqliteWithS3(SqliteStorageDatabase database, S3rverServer s3)
+    : StorageHttpTests<SqliteStorageDatabase>(database, s3), IClassFixture<S3rverServer>
+{
+    [Fact]
+    public async Task A_link_is_a_presigned_url_that_downloads_anonymously_until_it_expires()
+    {
+        var id = Id(await UploadMultipartAsync(Host, User, Pdf, "doc.pdf", "application/pdf"));
+        using var linkResponse = await Host.Client.SendAsync(StorageTestHost.Request(HttpMethod.Post, $"/api/v1/files/{id}/link", User,
+            System.Net.Http.Json.JsonContent.Create(new { expiresInSeconds = 2 })));
+        var linkText = await linkResponse.Content.ReadAsStringAsync();
+        linkResponse.StatusCode.ShouldBe(HttpStatusCode.OK, linkText);
+        using var link = JsonDocument.Parse(linkText);
+        var url = new Uri(link.RootElement.GetProperty("url").GetString()!);
+        var expiresAt = link.RootElement.GetProperty("expiresAt").GetDateTimeOffset();
+        url.GetLeftPart(UriPartial.Authority).ShouldBe(Host.S3!.ServiceUrl);
+        url.Query.ShouldContain("X-Amz-Signature=");
+
+        using var http = new HttpClient();
+        using (var anonymous = await http.GetAsync(url))
+        {
+            anonymous.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await anonymous.Content.ReadAsByteArrayAsync()).ShouldBe(Pdf);
+            anonymous.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+            anonymous.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldBe("doc.pdf");
+        }
+
+        // The server's clock decides: wait (bounded) until it is past the expiry, then the same URL is refused.
+        var deadline = expiresAt.AddSeconds(15);
+        while (true)
+        {
+            using var late = await http.GetAsync(url);
+            if (late.StatusCode == HttpStatusCode.Forbidden)
+            {
+                DateTimeOffset.UtcNow.ShouldBeGreaterThanOrEqualTo(expiresAt.AddSeconds(-1));
+                (await late.Content.ReadAsStringAsync()).ShouldContain("expired");
+                break;
+            }
+
+            late.StatusCode.ShouldBe(HttpStatusCode.OK);
+            DateTimeOffset.UtcNow.ShouldBeLessThan(deadline, "the presigned URL still downloads long after its expiry");
+            await Task.Delay(250);
+        }
+    }
+}
+
 // One collection, so the two engines' classes never run at once: the 100 MB streaming test measures the process's
 // allocations, and the other class's requests would count in them.
 [Collection(StorageHttpSequence.Name)]
-public sealed class StorageHttpTestsOnSqlite(SqliteStorageDatabase database) : StorageHttpTests<SqliteStorageDatabase>(database);
+public sealed class StorageHttpTestsOnSqlite(SqliteStorageDatabase database) : FileSystemStorageHttpTests<SqliteStorageDatabase>(database);
 
 [Collection(StorageHttpSequence.Name)]
-public sealed class StorageHttpTestsOnPostgres(PostgresStorageDatabase database) : StorageHttpTests<PostgresStorageDatabase>(database);
+public sealed class StorageHttpTestsOnPostgres(PostgresStorageDatabase database) : FileSystemStorageHttpTests<PostgresStorageDatabase>(database);
 
 [CollectionDefinition(Name)]
 public sealed class StorageHttpSequence
