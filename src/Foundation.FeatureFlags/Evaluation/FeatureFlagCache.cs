@@ -93,6 +93,8 @@ public sealed class FeatureFlagCache
     private async Task<IReadOnlyDictionary<string, FeatureDefinition>> LoadAsync(string tenantId, CancellationToken cancellationToken)
     {
         _telemetry.CacheLoads.Add(1);
+        using var activity = FeatureFlagsTelemetry.ActivitySource.StartActivity("feature_flags.load");
+        activity?.SetTag("foundation.tenant_id", tenantId);
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
