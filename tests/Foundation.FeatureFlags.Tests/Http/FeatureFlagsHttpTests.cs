@@ -132,6 +132,29 @@ public abstract class FeatureFlagsHttpTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task Concurrent_creates_of_one_name_give_one_flag_and_409_for_the_rest()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            _host.SendAsync(HttpMethod.Post, Flags, Admin, new { name = i % 2 == 0 ? "race" : "RACE", enabled = true, rolloutPercentage = i * 10 })));
+        try
+        {
+            responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+            responses.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(7, string.Join(", ", responses.Select(r => r.StatusCode)));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        await using var db = database.CreateContext();
+        (await db.Flags.CountAsync(f => f.TenantId == _org)).ShouldBe(1);
+        _host.Audit.Events.Count(e => e.TenantId == _org).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Another_organisations_admin_gets_404_for_every_route_and_a_member_gets_403()
     {
         await _host.JsonAsync(HttpMethod.Post, Flags, Admin, new { name = "secret-project", enabled = true }, HttpStatusCode.Created);
