@@ -123,6 +123,7 @@ public static class FoundationApplicationBuilderExtensions
         packages.MapFoundationCostingApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationStorageApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationFeatureFlagsApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         return endpoints;
     }
 

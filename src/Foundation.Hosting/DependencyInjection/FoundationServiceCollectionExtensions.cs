@@ -36,10 +36,10 @@ public static class FoundationServiceCollectionExtensions
     /// <summary>
     /// Children of <c>Foundation</c> bound by the packages' own options (each checks its keys strictly), so the root
     /// options leave them alone: <c>Hosting</c> (<see cref="HostingOptions"/>), <c>Auth</c> (with <c>Auth:Totp</c>),
-    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c>, <c>Audit</c> and <c>Storage</c>. Any other key under
+    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c>, <c>Audit</c>, <c>Storage</c> and <c>FeatureFlags</c>. Any other key under
     /// <c>Foundation</c> that <see cref="FoundationOptions"/> does not read fails the start.
     /// </summary>
-    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit", "Storage"];
+    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit", "Storage", "FeatureFlags"];
 
     /// <summary>
     /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
@@ -122,6 +122,9 @@ public static class FoundationServiceCollectionExtensions
         // Storage: file metadata on the same database, content under {DataDirectory}/files unless Foundation:Storage says otherwise.
         services.AddFoundationStorage(configuration).UseDbContext(FoundationDatabase.Configure)
             .UseDefaultRootPath(StorageRootPath);
+
+        // Feature flags: each organisation's flags on the same database, evaluated by Microsoft.FeatureManagement (IFeatureManager, endpoint filter).
+        services.AddFoundationFeatureFlags(configuration).UseDbContext(FoundationDatabase.Configure);
 
         // LLM: the router, the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
         Foundation.Hosting.Composition.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);

@@ -3,6 +3,7 @@ using Foundation.Auth.Storage;
 using Foundation.Auth.Totp.Storage;
 using Foundation.Costing.Storage;
 using Foundation.Storage.Storage;
+using Foundation.FeatureFlags.Storage;
 using Foundation.Data;
 using Foundation.Hosting.Tests.Infrastructure;
 using Foundation.Llm.Routing.Storage;
@@ -18,7 +19,7 @@ namespace Foundation.Hosting.Tests.Data;
 /// </summary>
 public sealed class StoreMigrationTests : IAsyncLifetime
 {
-    private static readonly string[] Stores = ["audit", "auth", "auth.totp", "costing", "storage", "llm.provider-keys"];
+    private static readonly string[] Stores = ["audit", "auth", "auth.totp", "costing", "storage", "feature-flags", "llm.provider-keys"];
 
     private readonly PostgresTestEngine _postgres = new("fnd_store_migration");
 
@@ -89,6 +90,7 @@ public sealed class StoreMigrationTests : IAsyncLifetime
             ("auth.totp", scope.ServiceProvider.GetRequiredService<TotpDbContext>()),
             ("costing", scope.ServiceProvider.GetRequiredService<CostingDbContext>()),
             ("storage", scope.ServiceProvider.GetRequiredService<StorageDbContext>()),
+            ("feature-flags", scope.ServiceProvider.GetRequiredService<FeatureFlagsDbContext>()),
             ("llm.provider-keys", scope.ServiceProvider.GetRequiredService<LlmDbContext>()),
         };
         var pending = new List<(string, string)>();
