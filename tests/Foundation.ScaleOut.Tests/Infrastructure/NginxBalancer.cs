@@ -125,6 +125,7 @@ public sealed class NginxBalancer : IAsyncDisposable
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $http_host;
+                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_connect_timeout 2s;
                         proxy_read_timeout 60s;
                         proxy_buffering off;

@@ -171,6 +171,7 @@ public sealed class SampleProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                process.WaitForExit(); // the rest of its output (the reason) is read to the end first
                 throw new InvalidOperationException($"{Name} exited with code {process.ExitCode} before it was ready.\n{RecentOutput}");
             }
 
