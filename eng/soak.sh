@@ -2,11 +2,12 @@
 # eng/soak.sh: the memory soak of issue 16 item 5. Three sample processes behind nginx on one PostgreSQL database (Redis when
 # REDIS answers and the build knows Foundation:Redis:Configuration), wrk driving the gateway (POST /v1/chat/completions, as
 # eng/load-scaleout.sh) for DURATION (10 minutes); every INTERVAL seconds each instance's resident set (VmRSS) is sampled into
-# a CSV. At the end it prints, per instance, the RSS after warm-up (median of the first quarter of the samples) and at the end
-# (median of the last quarter), the growth, and whether memory is flat: growth under FLAT_PERCENT (10%).
+# a CSV. At the end it prints, per instance, the RSS after warm-up (median of the samples in the first quarter of the run after
+# WARMUP seconds, when JIT, pools and caches have filled) and at the end (median of the last quarter), the growth, and whether
+# memory is flat: growth under FLAT_PERCENT (10%) on every instance.
 #
 # Usage: eng/soak.sh        (on a quiet machine; under /work/bin/cpu --exclusive on a shared one)
-# Knobs: DURATION (600 s), INTERVAL (5 s), CONNS (32), THREADS (2; wrk runs flat out),
+# Knobs: DURATION (600 s), WARMUP (60 s, counted in DURATION), INTERVAL (5 s), CONNS (32), THREADS (2; wrk runs flat out),
 #        FLAT_PERCENT (10), REDIS (127.0.0.1:6379; REDIS= for none), SAMPLE_DLL, PG_*, POOL_SIZE, KEEP_LOGS=1.
 set -euo pipefail
 SCALEOUT_NAME=soak
@@ -16,8 +17,9 @@ trap scaleout_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-DURATION="${DURATION:-600}" INTERVAL="${INTERVAL:-5}" CONNS="${CONNS:-32}" THREADS="${THREADS:-2}" FLAT_PERCENT="${FLAT_PERCENT:-10}"
-DURATION="${DURATION%s}"
+DURATION="${DURATION:-600}" WARMUP="${WARMUP:-60}" INTERVAL="${INTERVAL:-5}" CONNS="${CONNS:-32}" THREADS="${THREADS:-2}" FLAT_PERCENT="${FLAT_PERCENT:-10}"
+DURATION="${DURATION%s}" WARMUP="${WARMUP%s}"
+((WARMUP < DURATION)) || sdie "WARMUP ($WARMUP s) must be shorter than DURATION ($DURATION s)"
 REDIS="${REDIS-${FOUNDATION_TEST_REDIS:-127.0.0.1:6379}}"
 
 scaleout_require python3
@@ -62,11 +64,11 @@ done
 wait "$WRK_PID" || sdie "wrk failed: $(tail -5 "$SCALEOUT_TMP/wrk.out")"
 read -r _ requests secs non2xx errors p50 p90 p99 max < <(grep '^RESULT ' "$SCALEOUT_TMP/wrk.out")
 
-echo "# eng/soak.sh, $(date -u +%FT%TZ), $(nproc) cores, ${DURATION}s, $CONNS connections, Redis $redis"
+echo "# eng/soak.sh, $(date -u +%FT%TZ), $(nproc) cores, ${DURATION}s (the first ${WARMUP}s not compared), $CONNS connections, Redis $redis"
 echo "# load: $requests requests ($(awk -v r="$requests" -v s="$secs" 'BEGIN { printf "%.0f", r / s }') req/s), non-2xx $non2xx, socket errors $errors, p50 ${p50} ms, p99 ${p99} ms"
-python3 - "$CSV" "$FLAT_PERCENT" <<'PY'
+python3 - "$CSV" "$FLAT_PERCENT" "$WARMUP" <<'PY'
 import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if int(r["seconds"]) >= int(sys.argv[3])]
 limit = float(sys.argv[2])
 flat_all = True
 print("| instance | samples | RSS after warm-up (MiB) | RSS at the end (MiB) | max (MiB) | growth | flat |")
