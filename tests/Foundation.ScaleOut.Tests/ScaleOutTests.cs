@@ -11,6 +11,7 @@ namespace Foundation.ScaleOut.Tests;
 /// Issue 16 item 3: three sample processes with separate data directories on one PostgreSQL database, behind nginx, behave as one
 /// application. "Through one" means straight to that instance; the rest goes through the load balancer.
 /// </summary>
+[Collection(ScaleOutClusters.Name)]
 public sealed class ScaleOutTests(ScaleOutCluster cluster, ITestOutputHelper output) : IClassFixture<ScaleOutCluster>
 {
     private SampleProcess A => cluster.Instances[0];

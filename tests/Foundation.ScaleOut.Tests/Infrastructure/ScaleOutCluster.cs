@@ -199,6 +199,16 @@ public class ScaleOutCluster : IAsyncLifetime
     };
 }
 
+/// <summary>
+/// The classes that start a cluster run one after the other (each has its own <see cref="ScaleOutCluster"/>): two clusters at once
+/// would be six instances competing for the machine and for PostgreSQL's connections.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ScaleOutClusters
+{
+    public const string Name = "scale-out clusters";
+}
+
 /// <summary>A temporary folder (0700, as .NET creates it), deleted on dispose.</summary>
 public sealed class TempFolder(string prefix) : IDisposable
 {
