@@ -7,7 +7,7 @@
 #   ./eng/test.sh -- ARGS...         pass further arguments to `dotnet test`
 #
 # Phases:
-#   1. install    Debian packages (postgresql 15, prometheus, jq, oathtool, zbar-tools, python3) when missing, `npm ci` in eng/node
+#   1. install    Debian packages (postgresql 15, prometheus, jq, oathtool, zbar-tools, python3, nginx) when missing, `npm ci` in eng/node
 #   2. postgres   start Debian's 15/main cluster on 127.0.0.1, ensure role `foundation` (CREATEDB, pg_signal_backend) and
 #                 database `foundation_test`, export FOUNDATION_TEST_POSTGRES, check it with psql
 #   3. test       dotnet test Foundation.sln -c Release, TRX files in artifacts/test-results/
@@ -48,7 +48,7 @@ PG_PORT=""
 PG_USER=foundation
 PG_PASSWORD=foundation
 PG_DATABASE=foundation_test
-APT_PACKAGES=(postgresql prometheus jq oathtool zbar-tools python3)
+APT_PACKAGES=(postgresql prometheus jq oathtool zbar-tools python3 nginx)
 RESULTS_DIR="$ROOT/artifacts/test-results"
 # Shared by every run of this script on the machine (several worktrees may test at once).
 PG_STATE_DIR="${TMPDIR:-/tmp}/foundation-test-postgres/$PG_VERSION-$PG_CLUSTER"
