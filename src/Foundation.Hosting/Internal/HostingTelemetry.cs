@@ -31,4 +31,10 @@ internal static class HostingTelemetry
         "foundation.hosting.cache_invalidation.received",
         unit: "{message}",
         description: "Cache invalidations received from other instances over Redis, by topic.");
+
+    public static readonly ObservableGauge<int> RedisConnected = Meter.CreateObservableGauge(
+        "foundation.hosting.redis.connected",
+        Redis.RedisConnection.ObserveConnected,
+        unit: null,
+        description: "1 while this instance is connected to Redis (Foundation:Redis:Configuration), 0 while it is not; absent without Redis.");
 }

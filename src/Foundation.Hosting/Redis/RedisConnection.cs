@@ -18,7 +18,8 @@ internal sealed partial class RedisConnection : IDisposable
 
     private readonly Lazy<ConnectionMultiplexer>? _multiplexer;
     private readonly ILogger<RedisConnection> _logger;
-    private readonly ObservableGaugeRegistration _gauge;
+    private static readonly List<WeakReference<RedisConnection>> s_connections = [];
+    private readonly GaugeRegistration _gauge;
 
     public RedisConnection(IOptions<FoundationOptions> options, ILogger<RedisConnection> logger)
     {
@@ -34,7 +35,7 @@ internal sealed partial class RedisConnection : IDisposable
             _multiplexer = new Lazy<ConnectionMultiplexer>(() => Connect(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
-        _gauge = ObservableGaugeRegistration.For(this);
+        _gauge = new GaugeRegistration(this);
     }
 
     /// <summary>Whether <c>Foundation:Redis:Configuration</c> is set.</summary>
@@ -122,32 +123,41 @@ internal sealed partial class RedisConnection : IDisposable
     [LoggerMessage(EventId = 9103, Level = LogLevel.Information, Message = "The connection to Redis ({Endpoint}) is back.")]
     private static partial void LogConnectionRestored(ILogger logger, string? endpoint);
 
-    /// <summary><c>foundation.hosting.redis.connected</c>: 1 while connected, 0 while not; reported only when Redis is configured.</summary>
-    private sealed class ObservableGaugeRegistration : IDisposable
+    /// <summary>The measurements of <c>foundation.hosting.redis.connected</c>: one per live connection of this process.</summary>
+    internal static IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveConnected()
     {
-        private static readonly List<WeakReference<RedisConnection>> s_connections = [];
-        private readonly WeakReference<RedisConnection> _self;
-
-        static ObservableGaugeRegistration()
+        List<RedisConnection> live = [];
+        lock (s_connections)
         {
-            HostingTelemetry.Meter.CreateObservableGauge(
-                "foundation.hosting.redis.connected",
-                Observe,
-                unit: null,
-                description: "1 while this instance is connected to Redis (Foundation:Redis:Configuration), 0 while it is not; absent without Redis.");
+            s_connections.RemoveAll(r => !r.TryGetTarget(out _));
+            foreach (var reference in s_connections)
+            {
+                if (reference.TryGetTarget(out var connection) && connection._multiplexer is { IsValueCreated: true })
+                {
+                    live.Add(connection);
+                }
+            }
         }
 
-        private ObservableGaugeRegistration(RedisConnection connection) => _self = new WeakReference<RedisConnection>(connection);
-
-        public static ObservableGaugeRegistration For(RedisConnection connection)
+        foreach (var connection in live)
         {
-            var registration = new ObservableGaugeRegistration(connection);
+            yield return new System.Diagnostics.Metrics.Measurement<int>(connection.IsConnected ? 1 : 0);
+        }
+    }
+
+    private sealed class GaugeRegistration : IDisposable
+    {
+        private readonly WeakReference<RedisConnection> _self;
+
+        public GaugeRegistration(RedisConnection connection)
+        {
+            _self = new WeakReference<RedisConnection>(connection);
             lock (s_connections)
             {
-                s_connections.Add(registration._self);
+                s_connections.Add(_self);
             }
 
-            return registration;
+            _ = HostingTelemetry.RedisConnected;
         }
 
         public void Dispose()
@@ -155,26 +165,6 @@ internal sealed partial class RedisConnection : IDisposable
             lock (s_connections)
             {
                 s_connections.Remove(_self);
-            }
-        }
-
-        private static IEnumerable<System.Diagnostics.Metrics.Measurement<int>> Observe()
-        {
-            List<RedisConnection> live = [];
-            lock (s_connections)
-            {
-                foreach (var reference in s_connections)
-                {
-                    if (reference.TryGetTarget(out var connection) && connection._multiplexer is { IsValueCreated: true })
-                    {
-                        live.Add(connection);
-                    }
-                }
-            }
-
-            foreach (var connection in live)
-            {
-                yield return new System.Diagnostics.Metrics.Measurement<int>(connection.IsConnected ? 1 : 0);
             }
         }
     }
