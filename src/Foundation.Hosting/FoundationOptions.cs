@@ -42,7 +42,7 @@ public sealed class RedisSettings
     public string KeyPrefix { get; set; } = "foundation:";
 
     /// <summary>Whether Redis is configured.</summary>
-    public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
+    internal bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 }
 
 /// <summary>The Data Protection key ring behind the secret protector, bound from <c>Foundation:DataProtection</c>.</summary>

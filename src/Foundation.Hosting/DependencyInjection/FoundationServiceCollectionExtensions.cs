@@ -308,9 +308,9 @@ public static class FoundationServiceCollectionExtensions
         }
 
         services.AddOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>()
-            .Configure<IOptions<FoundationOptions>>((health, foundation) =>
+            .Configure<Foundation.Hosting.Redis.RedisConnection>((health, redis) =>
             {
-                if (foundation.Value.Redis.Enabled && !health.Registrations.Any(r => string.Equals(r.Name, "redis", StringComparison.Ordinal)))
+                if (redis.IsConfigured && !health.Registrations.Any(r => string.Equals(r.Name, "redis", StringComparison.Ordinal)))
                 {
                     health.Registrations.Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
                         "redis",

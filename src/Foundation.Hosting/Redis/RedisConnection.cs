@@ -24,7 +24,18 @@ internal sealed partial class RedisConnection : IDisposable
     public RedisConnection(IOptions<FoundationOptions> options, ILogger<RedisConnection> logger)
     {
         _logger = logger;
-        var settings = options.Value.Redis;
+        RedisSettings settings;
+        try
+        {
+            settings = options.Value.Redis;
+        }
+        catch (OptionsValidationException)
+        {
+            // Resolved while the app is built (caches subscribe in their constructors): invalid options fail the start anyway,
+            // with their own messages, so they must not fail the build here first.
+            settings = new RedisSettings();
+        }
+
         KeyPrefix = settings.KeyPrefix;
         if (settings.Enabled)
         {
