@@ -10,10 +10,11 @@
 #   1. install    Debian packages (postgresql 15, prometheus, jq, oathtool, zbar-tools, python3, nginx) when missing, `npm ci` in eng/node
 #   2. postgres   start Debian's 15/main cluster on 127.0.0.1, ensure role `foundation` (CREATEDB, pg_signal_backend) and
 #                 database `foundation_test`, export FOUNDATION_TEST_POSTGRES, check it with psql
+#   2b. redis     start a private redis-server (Debian's) on 127.0.0.1 and a free port, export FOUNDATION_TEST_REDIS (host:port)
 #   3. test       dotnet test Foundation.sln -c Release, TRX files in artifacts/test-results/
 #   4. summary    the last line is `N passed, N failed, N skipped`, summed over every test project
 # On exit the PostgreSQL cluster is stopped again if a run of this script started it (and no other run
-# of this script on the machine is still using it).
+# of this script on the machine is still using it); the private redis-server is always stopped.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,6 +50,9 @@ PG_USER=foundation
 PG_PASSWORD=foundation
 PG_DATABASE=foundation_test
 APT_PACKAGES=(postgresql prometheus jq oathtool zbar-tools python3 nginx)
+APT_PACKAGES+=(redis-server) # Foundation:Redis tests (shared rate limits, cache invalidation, key ring)
+REDIS_DIR=""
+REDIS_PORT=""
 RESULTS_DIR="$ROOT/artifacts/test-results"
 # Shared by every run of this script on the machine (several worktrees may test at once).
 PG_STATE_DIR="${TMPDIR:-/tmp}/foundation-test-postgres/$PG_VERSION-$PG_CLUSTER"
@@ -245,8 +249,44 @@ stop_postgres() {
   flock -u 9
 }
 
+# ---------------------------------------------------------------- 2b. redis
+# A redis-server of this run only (no persistence, loopback, a free port): tests never share it with another run.
+start_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || die "missing tools: redis-server redis-cli (run without --no-install?)"
+  REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+  REDIS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/foundation-test-redis.XXXXXX")"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes --save '' --appendonly no \
+    --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" --daemonize yes >/dev/null \
+    || die "redis-server did not start (see $REDIS_DIR/redis.log)"
+  local i
+  for i in $(seq 1 100); do
+    [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]] && break
+    ((i < 100)) || die "redis-server on port $REDIS_PORT does not answer PING (see $REDIS_DIR/redis.log)"
+    sleep 0.1
+  done
+  export FOUNDATION_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+  log "redis: FOUNDATION_TEST_REDIS=$FOUNDATION_TEST_REDIS (checked with redis-cli ping)"
+}
+
+stop_redis() {
+  [[ -n "$REDIS_DIR" ]] || return 0
+  local pid i
+  pid="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)"
+  if [[ -n "$pid" ]]; then
+    log "redis: stopping the redis-server on port $REDIS_PORT"
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do # gone, or a zombie waiting for its parent to reap it
+      kill -0 "$pid" 2>/dev/null && [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" != Z* ]] || break
+      sleep 0.1
+    done
+  fi
+  rm -rf "$REDIS_DIR"
+  REDIS_DIR=""
+}
+
 cleanup() {
   local rc=$?
+  stop_redis || true
   stop_postgres || true
   exit "$rc"
 }
@@ -313,6 +353,10 @@ phase_begin postgres
 start_postgres
 phase_end
 
+phase_begin redis
+start_redis
+phase_end
+
 phase_begin test
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
@@ -334,6 +378,7 @@ phase_end
 
 # Stop PostgreSQL now (not only in the EXIT trap) so that the summary stays the last line printed.
 phase_begin stop
+stop_redis
 stop_postgres
 phase_end
 

@@ -17,6 +17,32 @@ public sealed class FoundationOptions
 
     /// <summary>The key ring of the secret protector, bound from <c>Foundation:DataProtection</c>.</summary>
     public DataProtectionSettings DataProtection { get; set; } = new();
+
+    /// <summary>
+    /// Redis, the shared fast path of several instances (rate limits, cache invalidation, optionally the key ring), bound from
+    /// <c>Foundation:Redis</c>. Off unless <c>Foundation:Redis:Configuration</c> is set.
+    /// </summary>
+    public RedisSettings Redis { get; set; } = new();
+}
+
+/// <summary>Redis, bound from <c>Foundation:Redis</c>. Unset <see cref="Configuration"/>: no Redis, every instance keeps its own state.</summary>
+public sealed class RedisSettings
+{
+    /// <summary>
+    /// A StackExchange.Redis configuration string (<c>Foundation:Redis:Configuration</c>), such as <c>redis1:6379,password=...,ssl=true</c>.
+    /// When set, rate limits are counted in Redis (shared by every instance), cache invalidations travel over Redis pub/sub, and
+    /// <c>/health/ready</c> reports Redis. Unset (the default): none of that; SQLite or PostgreSQL alone work as before.
+    /// </summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>
+    /// What every Redis key and pub/sub channel of this application starts with (<c>Foundation:Redis:KeyPrefix</c>). Default
+    /// <c>foundation:</c>; give each application sharing one Redis its own.
+    /// </summary>
+    public string KeyPrefix { get; set; } = "foundation:";
+
+    /// <summary>Whether Redis is configured.</summary>
+    internal bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 }
 
 /// <summary>The Data Protection key ring behind the secret protector, bound from <c>Foundation:DataProtection</c>.</summary>
@@ -33,7 +59,8 @@ public sealed class DataProtectionSettings
 
     /// <summary>
     /// Where the key ring lives (<c>Foundation:DataProtection:KeyRing</c>): <see cref="KeyRingLocation.Folder"/> (<see cref="KeysDirectory"/>)
-    /// or <see cref="KeyRingLocation.Database"/> (the suite's database, shared by every instance). Unset (the default): the database when
+    /// <see cref="KeyRingLocation.Database"/> (the suite's database, shared by every instance) or <see cref="KeyRingLocation.Redis"/>
+    /// (key <c>{Foundation:Redis:KeyPrefix}data-protection-keys</c>, needs <c>Foundation:Redis:Configuration</c>). Unset (the default): the database when
     /// <c>Foundation:Database:Provider</c> is PostgreSql, the folder on SQLite. Switching to the database copies the folder's keys into it at start.
     /// </summary>
     public KeyRingLocation? KeyRing { get; set; }

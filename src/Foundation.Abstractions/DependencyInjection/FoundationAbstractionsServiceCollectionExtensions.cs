@@ -1,4 +1,5 @@
 using Foundation.Auditing;
+using Foundation.Caching;
 using Foundation.Callers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,7 +11,7 @@ public static class FoundationAbstractionsServiceCollectionExtensions
     /// <summary>
     /// Registers the defaults every Foundation package may rely on, without replacing anything the host
     /// registered first: <see cref="TimeProvider.System"/>, an anonymous <see cref="ICurrentCaller"/>
-    /// and the logging <see cref="IAuditEventWriter"/>. Every <c>AddFoundationXxx</c> call makes it; a host
+    /// the logging <see cref="IAuditEventWriter"/> and the in-process <see cref="ICacheInvalidationBus"/>. Every <c>AddFoundationXxx</c> call makes it; a host
     /// rarely needs to.
     /// </summary>
     public static IServiceCollection AddFoundationDefaults(this IServiceCollection services)
@@ -19,6 +20,7 @@ public static class FoundationAbstractionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICurrentCaller>(AnonymousCaller.Instance);
         services.TryAddSingleton<IAuditEventWriter, LoggingAuditEventWriter>();
+        services.TryAddSingleton<ICacheInvalidationBus, InProcessCacheInvalidationBus>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Foundation.Auth.Storage;
+using Foundation.Caching;
 
 namespace Foundation.Auth.ApiKeys;
 
@@ -19,13 +20,18 @@ namespace Foundation.Auth.ApiKeys;
 /// disable made on <em>another</em> instance is seen here at most <see cref="TimeToLive"/> (5 s) late; on this
 /// instance <see cref="ApiKeyService"/> and <c>AccountService.SetStatusAsync</c> evict at once. Code that changes
 /// keys or users behind these services' back should call <see cref="Invalidate"/> or <see cref="InvalidateAll"/>
-/// (or wait out the 5 s). Entries are aged by the injected <see cref="TimeProvider"/>; known keys and unknown key ids
+/// (or wait out the 5 s). With an <see cref="ICacheInvalidationBus"/> that reaches the other instances (Foundation.Hosting's
+/// Redis bus), every invalidation is published on <see cref="InvalidationTopic"/> and the other instances evict too, so a
+/// revocation counts everywhere within about a second; the 5 s stay the bound when a message is lost. Entries are aged by the injected <see cref="TimeProvider"/>; known keys and unknown key ids
 /// are each bounded by <see cref="MaxEntries"/> (past it, that half of the cache starts over), so a flood of made-up
 /// key ids cannot push out the real ones.
 /// </para>
 /// </remarks>
-public sealed class ApiKeyValidationCache
+public sealed class ApiKeyValidationCache : IDisposable
 {
+    /// <summary>The <see cref="ICacheInvalidationBus"/> topic of this cache: <c>foundation.auth.api-keys</c>; the key is the key id.</summary>
+    public const string InvalidationTopic = "foundation.auth.api-keys";
+
     /// <summary>How long a read is reused: 5 seconds.</summary>
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(5);
 
@@ -37,9 +43,11 @@ public sealed class ApiKeyValidationCache
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _knownBySpan;
     private readonly ConcurrentDictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _unknownBySpan;
     private readonly TimeProvider _timeProvider;
+    private readonly ICacheInvalidationBus? _bus;
+    private readonly IDisposable? _subscription;
     private long _generation;
 
-    /// <summary>Creates the cache.</summary>
+    /// <summary>Creates a cache that only this instance invalidates.</summary>
     public ApiKeyValidationCache(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -48,21 +56,45 @@ public sealed class ApiKeyValidationCache
         _unknownBySpan = _unknown.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Forgets what was read for the key id <paramref name="keyId"/> (the public part of <c>fnd_{keyId}_...</c>).</summary>
+    /// <summary>Creates a cache whose invalidations go through <paramref name="bus"/> (and that evicts what the bus brings).</summary>
+    public ApiKeyValidationCache(TimeProvider timeProvider, ICacheInvalidationBus bus)
+        : this(timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus;
+        _subscription = bus.Subscribe(InvalidationTopic, Evict);
+    }
+
+    /// <summary>Forgets what was read for the key id <paramref name="keyId"/> (the public part of <c>fnd_{keyId}_...</c>), here and on the other instances.</summary>
     public void Invalidate(string keyId)
     {
         ArgumentNullException.ThrowIfNull(keyId);
-        Interlocked.Increment(ref _generation);
-        _known.TryRemove(keyId, out _);
-        _unknown.TryRemove(keyId, out _);
+        Evict(keyId);
+        _bus?.Publish(InvalidationTopic, keyId);
     }
 
-    /// <summary>Forgets everything (after a user's status or roles changed, for example).</summary>
+    /// <summary>Forgets everything (after a user's status or roles changed, for example), here and on the other instances.</summary>
     public void InvalidateAll()
     {
+        Evict(CacheInvalidation.AllKeys);
+        _bus?.Publish(InvalidationTopic, CacheInvalidation.AllKeys);
+    }
+
+    /// <summary>Stops listening to the bus.</summary>
+    public void Dispose() => _subscription?.Dispose();
+
+    private void Evict(string keyId)
+    {
         Interlocked.Increment(ref _generation);
-        _known.Clear();
-        _unknown.Clear();
+        if (string.Equals(keyId, CacheInvalidation.AllKeys, StringComparison.Ordinal))
+        {
+            _known.Clear();
+            _unknown.Clear();
+            return;
+        }
+
+        _known.TryRemove(keyId, out _);
+        _unknown.TryRemove(keyId, out _);
     }
 
     /// <summary>Changes with every invalidation; a read started before one is not stored (it may be stale).</summary>

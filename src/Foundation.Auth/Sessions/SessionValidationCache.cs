@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Foundation.Auth.Storage;
+using Foundation.Caching;
 
 namespace Foundation.Auth.Sessions;
 
@@ -12,10 +13,16 @@ namespace Foundation.Auth.Sessions;
 /// most <see cref="TimeToLive"/> (5 s) late; on this instance <see cref="SessionService"/> evicts what it revokes at
 /// once. Expiry is not cached: it is compared with the current time on every call. Code that changes a user's stamp
 /// or status should call <see cref="InvalidateAll"/> (or wait out the 5 s). Entries are evaluated against the
-/// injected <see cref="TimeProvider"/>, and the cache holds at most <see cref="MaxEntries"/> sessions.
+/// injected <see cref="TimeProvider"/>, and the cache holds at most <see cref="MaxEntries"/> sessions. With an
+/// <see cref="ICacheInvalidationBus"/> that reaches the other instances (Foundation.Hosting's Redis bus), invalidations are
+/// published on <see cref="InvalidationTopic"/> and evicted everywhere within about a second; the 5 s stay the bound when a
+/// message is lost.
 /// </remarks>
-public sealed class SessionValidationCache
+public sealed class SessionValidationCache : IDisposable
 {
+    /// <summary>The <see cref="ICacheInvalidationBus"/> topic of this cache: <c>foundation.auth.sessions</c>; the key is the session id.</summary>
+    public const string InvalidationTopic = "foundation.auth.sessions";
+
     /// <summary>How long a read is reused: 5 seconds.</summary>
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(5);
 
@@ -24,19 +31,53 @@ public sealed class SessionValidationCache
 
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
     private readonly TimeProvider _timeProvider;
+    private readonly ICacheInvalidationBus? _bus;
+    private readonly IDisposable? _subscription;
 
-    /// <summary>Creates the cache.</summary>
+    /// <summary>Creates a cache that only this instance invalidates.</summary>
     public SessionValidationCache(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Forgets what was read for <paramref name="sessionId"/>.</summary>
-    public void Invalidate(Guid sessionId) => _entries.TryRemove(sessionId, out _);
+    /// <summary>Creates a cache whose invalidations go through <paramref name="bus"/> (and that evicts what the bus brings).</summary>
+    public SessionValidationCache(TimeProvider timeProvider, ICacheInvalidationBus bus)
+        : this(timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus;
+        _subscription = bus.Subscribe(InvalidationTopic, Evict);
+    }
 
-    /// <summary>Forgets everything (after a security-stamp or status change of a user, for example).</summary>
-    public void InvalidateAll() => _entries.Clear();
+    /// <summary>Forgets what was read for <paramref name="sessionId"/>, here and on the other instances.</summary>
+    public void Invalidate(Guid sessionId)
+    {
+        _entries.TryRemove(sessionId, out _);
+        _bus?.Publish(InvalidationTopic, sessionId.ToString("N"));
+    }
+
+    /// <summary>Forgets everything (after a security-stamp or status change of a user, for example), here and on the other instances.</summary>
+    public void InvalidateAll()
+    {
+        _entries.Clear();
+        _bus?.Publish(InvalidationTopic, CacheInvalidation.AllKeys);
+    }
+
+    /// <summary>Stops listening to the bus.</summary>
+    public void Dispose() => _subscription?.Dispose();
+
+    private void Evict(string key)
+    {
+        if (string.Equals(key, CacheInvalidation.AllKeys, StringComparison.Ordinal))
+        {
+            _entries.Clear();
+        }
+        else if (Guid.TryParse(key, out var sessionId))
+        {
+            _entries.TryRemove(sessionId, out _);
+        }
+    }
 
     internal bool TryGet(Guid sessionId, out SessionSnapshot snapshot)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Foundation.Caching;
 using Foundation.Costing.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,28 +10,52 @@ namespace Foundation.Costing.Budgets;
 /// <summary>
 /// The enabled budgets of each tenant, cached per instance so a metered call does not query them. A change made through this instance's
 /// <see cref="BudgetService"/> invalidates the tenant at once; a change made on another instance is seen within
-/// <see cref="BudgetOptions.DefinitionCacheSeconds"/> (the entry's age limit). Entries are read-only snapshots.
+/// <see cref="BudgetOptions.DefinitionCacheSeconds"/> (the entry's age limit), or within about a second when the
+/// <see cref="ICacheInvalidationBus"/> reaches the other instances (Foundation.Hosting's Redis bus): every invalidation is
+/// published on <see cref="InvalidationTopic"/>. Entries are read-only snapshots.
 /// </summary>
-internal sealed class BudgetDefinitionCache
+internal sealed class BudgetDefinitionCache : IDisposable
 {
+    /// <summary>The <see cref="ICacheInvalidationBus"/> topic of this cache; the key is the tenant id.</summary>
+    public const string InvalidationTopic = "foundation.costing.budgets";
+
     private readonly ConcurrentDictionary<string, Entry> _tenants = new(StringComparer.Ordinal);
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CostingOptions> _options;
+    private readonly ICacheInvalidationBus? _bus;
+    private readonly IDisposable? _subscription;
     private long _generation;
 
-    public BudgetDefinitionCache(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<CostingOptions> options)
+    public BudgetDefinitionCache(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<CostingOptions> options, ICacheInvalidationBus? bus = null)
     {
         _scopes = scopes;
         _time = time;
         _options = options;
+        _bus = bus;
+        _subscription = bus?.Subscribe(InvalidationTopic, Evict);
     }
 
-    /// <summary>Forgets <paramref name="tenantId"/>'s budgets: the next call reads them again.</summary>
+    /// <summary>Forgets <paramref name="tenantId"/>'s budgets, here and on the other instances: the next call reads them again.</summary>
     public void Invalidate(string tenantId)
     {
+        Evict(tenantId);
+        _bus?.Publish(InvalidationTopic, tenantId);
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+
+    private void Evict(string tenantId)
+    {
         Interlocked.Increment(ref _generation);
-        _tenants.TryRemove(tenantId, out _);
+        if (string.Equals(tenantId, CacheInvalidation.AllKeys, StringComparison.Ordinal))
+        {
+            _tenants.Clear();
+        }
+        else
+        {
+            _tenants.TryRemove(tenantId, out _);
+        }
     }
 
     /// <summary>The enabled budgets of the demand's tenant that apply to the demand's caller (tenant, team, user, API key, role).</summary>

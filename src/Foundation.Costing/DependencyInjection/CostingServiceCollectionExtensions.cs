@@ -125,7 +125,7 @@ public sealed class CostingBuilder
         services.AddSingleton<IUsageRecordSink>(sp => sp.GetRequiredService<UsageLedgerWriter>());
         services.TryAddSingleton(sp => new BudgetEventPublisher(sp.GetRequiredService<IAuditEventWriter>(), sp.GetServices<IBudgetEventHandler>(), sp.GetRequiredService<ILogger<BudgetEventPublisher>>()));
         services.TryAddSingleton(sp => new BudgetDefinitionCache(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptionsMonitor<CostingOptions>>()));
+            sp.GetRequiredService<IOptionsMonitor<CostingOptions>>(), sp.GetService<Foundation.Caching.ICacheInvalidationBus>()));
         services.TryAddSingleton(sp => new BudgetEnforcer(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptionsMonitor<CostingOptions>>(), sp.GetRequiredService<CostingTelemetry>(), sp.GetRequiredService<BudgetEventPublisher>(),
             sp.GetRequiredService<BudgetDefinitionCache>(), sp.GetRequiredService<ILogger<BudgetEnforcer>>()));

@@ -87,6 +87,7 @@ public static class FoundationServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.TryAddSingleton<ICurrentCaller, HttpCurrentCaller>();
         services.AddFoundationDefaults();
+        AddRedis(services);
 
         AddErrors(services);
         MoveHostFilteringInsideErrorHandling(services);
@@ -276,8 +277,9 @@ public static class FoundationServiceCollectionExtensions
     private static void AddRateLimiting(IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
+        services.TryAddSingleton<SharedRateLimits>();
         services.AddOptions<RateLimiterOptions>()
-            .Configure<IOptions<HostingOptions>>((limiter, hosting) => FoundationRateLimiter.Configure(limiter, hosting.Value.RateLimiting));
+            .Configure<IOptions<HostingOptions>, SharedRateLimits>((limiter, hosting, shared) => FoundationRateLimiter.Configure(limiter, hosting.Value.RateLimiting, shared));
     }
 
     private static void AddHealth(IServiceCollection services)
@@ -287,6 +289,39 @@ public static class FoundationServiceCollectionExtensions
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready])
             .AddCheck<DiskSpaceHealthCheck>("disk", tags: [HealthTags.Ready])
             .AddCheck<WorkingSetHealthCheck>("memory", tags: [HealthTags.Ready]);
+    }
+
+    /// <summary>
+    /// <c>Foundation:Redis</c>: the connection, the Redis cache-invalidation bus in place of the in-process default (unless the host
+    /// registered its own), and the Redis check of <c>/health/ready</c>. All of it stays idle while the key is unset.
+    /// </summary>
+    private static void AddRedis(IServiceCollection services)
+    {
+        services.TryAddSingleton<Foundation.Hosting.Redis.RedisConnection>();
+        services.AddHostedService<Foundation.Hosting.Redis.RedisConnectionStarter>();
+        var defaultBus = services.FirstOrDefault(d => d.ServiceType == typeof(Foundation.Caching.ICacheInvalidationBus));
+        if (defaultBus?.ImplementationType == typeof(Foundation.Caching.InProcessCacheInvalidationBus))
+        {
+            services.Remove(defaultBus);
+            services.TryAddSingleton<Foundation.Hosting.Redis.RedisCacheInvalidationBus>();
+            services.AddSingleton<Foundation.Caching.ICacheInvalidationBus>(sp =>
+                sp.GetRequiredService<Foundation.Hosting.Redis.RedisConnection>().IsConfigured
+                    ? sp.GetRequiredService<Foundation.Hosting.Redis.RedisCacheInvalidationBus>()
+                    : new Foundation.Caching.InProcessCacheInvalidationBus());
+        }
+
+        services.AddOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>()
+            .Configure<Foundation.Hosting.Redis.RedisConnection>((health, redis) =>
+            {
+                if (redis.IsConfigured && !health.Registrations.Any(r => string.Equals(r.Name, "redis", StringComparison.Ordinal)))
+                {
+                    health.Registrations.Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+                        "redis",
+                        sp => ActivatorUtilities.CreateInstance<Foundation.Hosting.Redis.RedisHealthCheck>(sp),
+                        Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded,
+                        [HealthTags.Ready]));
+                }
+            });
     }
 
     private static void AddLogging(IServiceCollection services, IConfiguration hostingSection)

@@ -56,6 +56,7 @@ internal sealed class FoundationOptionsValidator(IHostEnvironment environment) :
             failures.Add(certificate);
         }
 
+        failures.AddRange(Redis.RedisConnection.Problems(options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

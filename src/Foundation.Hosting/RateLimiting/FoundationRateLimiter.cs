@@ -12,7 +12,7 @@ namespace Foundation.Hosting.RateLimiting;
 /// <summary>Builds the global limiter (group x client IP) and the 429 answer.</summary>
 internal static class FoundationRateLimiter
 {
-    public static void Configure(RateLimiterOptions limiter, RateLimitingOptions options)
+    public static void Configure(RateLimiterOptions limiter, RateLimitingOptions options, SharedRateLimits? shared = null)
     {
         var rules = new Dictionary<string, RateLimitRule>(StringComparer.Ordinal)
         {
@@ -30,6 +30,13 @@ internal static class FoundationRateLimiter
             var group = GroupOf(context, authPrefixes, apiPrefixes);
             var rule = rules.TryGetValue(group, out var r) ? r : options.General;
             var key = new PartitionKey(group, context.Connection.RemoteIpAddress);
+            if (shared is { Enabled: true })
+            {
+                // Foundation:Redis: one window per (group, client) for every instance, counted in Redis (per instance while it is down).
+                return RateLimitPartition.Get(key, k => new RedisFixedWindowLimiter(
+                    shared, k.Group, k.ClientAddress?.ToString() ?? "unknown", rule.PermitLimit, TimeSpan.FromSeconds(rule.WindowSeconds)));
+            }
+
             return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = rule.PermitLimit,

@@ -152,6 +152,11 @@ internal sealed partial class KeyRingReport(
             return "the database (table foundation_data_protection_keys, shared by every instance)";
         }
 
+        if (repository is Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository)
+        {
+            return "Redis (Foundation:Redis, key {KeyPrefix}data-protection-keys, shared by every instance)";
+        }
+
         return repository is null
             ? "ASP.NET Core's default location (no repository configured)"
             : $"the repository {repository.GetType().FullName}";

@@ -8,4 +8,10 @@ public enum KeyRingLocation
 
     /// <summary>The suite's database (<c>Foundation:Database</c>), table <c>foundation_data_protection_keys</c>: every instance shares it. Default on PostgreSQL.</summary>
     Database = 1,
+
+    /// <summary>
+    /// Redis (<c>Foundation:Redis:Configuration</c>), under the key <c>{Foundation:Redis:KeyPrefix}data-protection-keys</c>: every instance
+    /// shares it. Redis must persist its data (RDB or AOF): a Redis that loses the key loses every protected secret.
+    /// </summary>
+    Redis = 2,
 }

@@ -43,6 +43,13 @@ internal static class KeyRingStore
             return new EntityFrameworkCoreXmlRepository<KeyRingDbContext>(services, loggers);
         }
 
+        if (LocationOf(options) == KeyRingLocation.Redis)
+        {
+            var redis = services.GetRequiredService<Redis.RedisConnection>();
+            return new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
+                () => redis.Multiplexer.GetDatabase(), redis.Key(Redis.RedisConnection.KeyRingKey));
+        }
+
         PrivateFiles.CreateDirectory(paths.KeysDirectory);
         return new FileSystemXmlRepository(new DirectoryInfo(paths.KeysDirectory), loggers);
     }
