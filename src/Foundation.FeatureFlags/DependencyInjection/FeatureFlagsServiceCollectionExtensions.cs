@@ -57,7 +57,8 @@ public static class FeatureFlagsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeatureFlagsOptions>, FeatureFlagsOptionsValidator>());
         services.TryAddSingleton(sp => new FeatureFlagsTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new FeatureFlagCache(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptionsMonitor<FeatureFlagsOptions>>(), sp.GetRequiredService<FeatureFlagsTelemetry>()));
+            sp.GetRequiredService<IOptionsMonitor<FeatureFlagsOptions>>(), sp.GetRequiredService<FeatureFlagsTelemetry>(),
+            sp.GetService<Foundation.Caching.ICacheInvalidationBus>()));
         services.TryAddScoped(sp => new FeatureFlagService(sp.GetRequiredService<FeatureFlagsDbContext>(), sp.GetRequiredService<FeatureFlagCache>(),
             sp.GetRequiredService<IAuditEventWriter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<FeatureFlagsOptions>>(),
             sp.GetRequiredService<FeatureFlagsTelemetry>()));

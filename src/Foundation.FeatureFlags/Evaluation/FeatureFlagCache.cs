@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Foundation.Caching;
 using Foundation.FeatureFlags.Diagnostics;
 using Foundation.FeatureFlags.Evaluation;
 using Foundation.FeatureFlags.Storage;
@@ -13,45 +14,68 @@ namespace Foundation.FeatureFlags;
 /// One instance's copy of each organisation's flags, as Microsoft.FeatureManagement definitions. An organisation's flags are read
 /// from the database on first use and kept for <see cref="FeatureFlagsOptions.CacheTtl"/>; a change made through
 /// <see cref="FeatureFlagService"/> on this instance drops the organisation's entry after its commit, so it is visible here at
-/// once, and on every other instance at the latest <c>CacheTtl</c> after the commit. A host with a shared bus (Redis pub/sub)
-/// calls <see cref="Invalidate"/> on every instance when a change is announced, to make that bound shorter.
+/// once. The change is also published on the <see cref="ICacheInvalidationBus"/> (topic <see cref="InvalidationTopic"/>, key the
+/// organisation id): with Foundation.Hosting's Redis bus every other instance drops its entry within about a second; with the
+/// in-process default (one instance, or no Redis) the other instances see it at the latest <c>CacheTtl</c> after the commit, which
+/// stays the bound when a message is lost.
 /// </summary>
-public sealed class FeatureFlagCache
+public sealed class FeatureFlagCache : IDisposable
 {
+    /// <summary>The <see cref="ICacheInvalidationBus"/> topic of this cache: <c>foundation.feature-flags</c>; the key is the organisation id.</summary>
+    public const string InvalidationTopic = "foundation.feature-flags";
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<FeatureFlagsOptions> _options;
     private readonly FeatureFlagsTelemetry _telemetry;
     private readonly Lock _gate = new();
+    private readonly ICacheInvalidationBus? _bus;
+    private readonly IDisposable? _subscription;
     private long _generation;
 
-    internal FeatureFlagCache(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<FeatureFlagsOptions> options, FeatureFlagsTelemetry telemetry)
+    internal FeatureFlagCache(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<FeatureFlagsOptions> options, FeatureFlagsTelemetry telemetry,
+        ICacheInvalidationBus? bus = null)
     {
         _scopes = scopes;
         _time = time;
         _options = options;
         _telemetry = telemetry;
+        _bus = bus;
+        _subscription = bus?.Subscribe(InvalidationTopic, Evict);
     }
 
-    /// <summary>Drops the cached flags of <paramref name="tenantId"/>: the next evaluation reads them from the database.</summary>
+    /// <summary>Drops the cached flags of <paramref name="tenantId"/>, here and on the other instances: the next evaluation reads them from the database.</summary>
     public void Invalidate(string tenantId)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        lock (_gate)
-        {
-            _generation++;
-            _entries.TryRemove(tenantId, out _);
-        }
+        Evict(tenantId);
+        _bus?.Publish(InvalidationTopic, tenantId);
     }
 
-    /// <summary>Drops every organisation's cached flags.</summary>
+    /// <summary>Drops every organisation's cached flags, here and on the other instances.</summary>
     public void InvalidateAll()
+    {
+        Evict(CacheInvalidation.AllKeys);
+        _bus?.Publish(InvalidationTopic, CacheInvalidation.AllKeys);
+    }
+
+    /// <summary>Stops listening to the bus.</summary>
+    public void Dispose() => _subscription?.Dispose();
+
+    private void Evict(string tenantId)
     {
         lock (_gate)
         {
             _generation++;
-            _entries.Clear();
+            if (string.Equals(tenantId, CacheInvalidation.AllKeys, StringComparison.Ordinal))
+            {
+                _entries.Clear();
+            }
+            else
+            {
+                _entries.TryRemove(tenantId, out _);
+            }
         }
     }
 

@@ -274,6 +274,27 @@ public abstract class FeatureFlagsHttpTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task With_a_shared_invalidation_bus_a_change_is_visible_on_another_instance_without_waiting_for_the_ttl()
+    {
+        // One bus joining two instances, as Foundation.Hosting's Redis pub/sub does across processes.
+        var bus = new Foundation.Caching.InProcessCacheInvalidationBus();
+        await using var a = await FeatureFlagsTestHost.StartAsync(database, bus: bus);
+        await using var b = await FeatureFlagsTestHost.StartAsync(database, bus: bus);
+        await a.JsonAsync(HttpMethod.Post, Flags, Admin, new { name = "pushed", enabled = false }, HttpStatusCode.Created);
+        (await b.FeaturesAsync(Member("u-1")))["pushed"].ShouldBeFalse();
+
+        await a.JsonAsync(HttpMethod.Put, Flags + "/pushed", Admin, new { enabled = true });
+        (await b.FeaturesAsync(Member("u-1")))["pushed"].ShouldBeTrue("b's cached entry was dropped by the message, with no time passed");
+
+        using (var deleted = await a.SendAsync(HttpMethod.Delete, Flags + "/pushed", Admin))
+        {
+            deleted.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        (await b.FeaturesAsync(Member("u-1"))).ShouldNotContainKey("pushed");
+    }
+
+    [Fact]
     public async Task The_endpoint_filter_gates_an_endpoint_on_the_callers_flag()
     {
         using (var off = await _host.SendAsync(HttpMethod.Get, "/beta-only", Member("u-1")))

@@ -42,7 +42,9 @@ public sealed class FeatureFlagsTestHost : IAsyncDisposable
 
     internal RecordingAuditWriter Audit { get; }
 
-    public static async Task<FeatureFlagsTestHost> StartAsync(FeatureFlagsTestDatabase database, IDictionary<string, string?>? settings = null)
+    // bus: a cache-invalidation bus shared with other hosts (as Redis pub/sub joins instances); null for the in-process default.
+    public static async Task<FeatureFlagsTestHost> StartAsync(FeatureFlagsTestDatabase database, IDictionary<string, string?>? settings = null,
+        Foundation.Caching.ICacheInvalidationBus? bus = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         var audit = new RecordingAuditWriter();
@@ -56,6 +58,10 @@ public sealed class FeatureFlagsTestHost : IAsyncDisposable
 
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<IAuditEventWriter>(audit);
+        if (bus is not null)
+        {
+            builder.Services.AddSingleton(bus);
+        }
         builder.Services.AddAuthentication(TestCallerHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TestCallerHandler>(TestCallerHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
