@@ -56,7 +56,7 @@ public sealed partial class StrictConfigurationTests
             [
                 "Foundation", "Foundation:Audit", "Foundation:Auth", "Foundation:Auth:Totp", "Foundation:Costing", "Foundation:Hosting",
                 "Foundation:Hosting:Metrics", "Foundation:Llm", "Foundation:Llm:Demo", "Foundation:Llm:ProviderKeys",
-                "Foundation:Storage",
+                "Foundation:Storage", "Foundation:Email",
             ],
             ignoreOrder: true);
 
