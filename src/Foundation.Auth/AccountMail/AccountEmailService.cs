@@ -307,6 +307,9 @@ public sealed partial class AccountEmailService
                 }
                 else
                 {
+                    // Every other confirmation link of the account is spent with this one.
+                    await _db.AccountTokens.Where(t => t.UserId == user.Id && t.UsedAt == null && t.Purpose == AccountTokenPurposes.EmailConfirmation)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct).ConfigureAwait(false);
                     await _db.Users.Where(u => u.Id == user.Id)
                         .ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailConfirmedAt, u => u.EmailConfirmedAt ?? now), ct)
                         .ConfigureAwait(false);
