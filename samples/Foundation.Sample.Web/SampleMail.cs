@@ -21,7 +21,7 @@ internal static class SampleMail
         app.MapGet("/reset-password", () => Results.File(page, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/confirm-email", () => Results.File(page, "text/html; charset=utf-8")).ExcludeFromDescription();
 
-        if (!app.Environment.IsDevelopment() || app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp)
+        if (!app.Environment.IsDevelopment() || app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp())
         {
             return;
         }

@@ -22,7 +22,7 @@ public sealed class EmailOptions
     public DevelopmentSinkOptions DevelopmentSink { get; set; } = new();
 
     /// <summary>Whether messages go to the SMTP server (a host is set) rather than the development sink.</summary>
-    public bool UsesSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);
+    public bool UsesSmtp() => !string.IsNullOrWhiteSpace(Smtp.Host);
 }
 
 /// <summary>The SMTP server, bound from <c>Foundation:Email:Smtp</c>.</summary>

@@ -20,7 +20,7 @@ internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
         }
 
         var smtp = options.Smtp;
-        if (options.UsesSmtp)
+        if (options.UsesSmtp())
         {
             var host = smtp.Host!.Trim();
             if (host.Contains("://", StringComparison.Ordinal) || host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@'))

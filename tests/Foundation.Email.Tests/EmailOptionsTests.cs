@@ -44,7 +44,7 @@ public sealed class EmailOptionsTests
     public void The_defaults_are_valid_and_use_the_development_sink()
     {
         var options = Options([]);
-        options.UsesSmtp.ShouldBeFalse();
+        options.UsesSmtp().ShouldBeFalse();
         options.Smtp.Port.ShouldBe(587);
         options.Smtp.Security.ShouldBe(SmtpSecurity.StartTls);
     }

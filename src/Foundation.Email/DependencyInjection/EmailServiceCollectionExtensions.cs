@@ -54,7 +54,7 @@ public static class EmailServiceCollectionExtensions
         services.TryAddSingleton<DevelopmentMailbox>();
         services.TryAddSingleton<DevelopmentEmailSink>();
         services.TryAddSingleton<SmtpEmailSender>();
-        services.TryAddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
+        services.TryAddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp()
             ? sp.GetRequiredService<SmtpEmailSender>()
             : sp.GetRequiredService<DevelopmentEmailSink>());
         return new EmailBuilder(services);

@@ -148,7 +148,7 @@ public sealed partial class StrictConfigurationTests
     {
         var failure = StrictFailure(new() { ["Foundation:Costs:TimeZone"] = "UTC" });
 
-        failure.ShouldStartWith("Foundation:Costs is not a known key; the keys under Foundation are DataDirectory, Database, DataProtection, Hosting, Auth, Llm, Costing, Audit, Storage.", Case.Sensitive);
+        failure.ShouldStartWith("Foundation:Costs is not a known key; the keys under Foundation are DataDirectory, Database, DataProtection, Hosting, Auth, Llm, Costing, Audit, Storage, Email.", Case.Sensitive);
         failure.ShouldEndWith("Did you mean Foundation:Costing?", Case.Sensitive);
     }
 
