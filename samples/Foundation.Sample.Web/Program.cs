@@ -24,6 +24,7 @@ app.MapOpenApi();
 app.MapScalarApiReference(); // /scalar/: an API reference over /openapi/v1.json, its scripts served by the app itself
 app.MapGet("/", HomePage.Render).ExcludeFromDescription();
 app.MapSampleApi();
+app.MapSampleMail(); // /dev/mail (Development, development e-mail sink only), /reset-password, /confirm-email
 
 app.Run();
 

@@ -45,6 +45,17 @@ public sealed class AuthOptions
     /// configuration reloads; API keys never act as platform operators.
     /// </summary>
     public IList<string> PlatformOperators { get; set; } = [];
+
+    /// <summary>
+    /// Whether a login needs a confirmed e-mail address (<c>Foundation:Auth:RequireConfirmedEmail</c>): an account whose
+    /// address is unconfirmed gets 403 after a correct password, with a way to ask for a new confirmation. Default
+    /// <see langword="false"/>. Accounts created before account e-mail existed are unconfirmed: they confirm with
+    /// <c>POST /api/v1/auth/email/confirm/resend</c>.
+    /// </summary>
+    public bool RequireConfirmedEmail { get; set; }
+
+    /// <summary>Password reset, e-mail confirmation and change of e-mail (<c>Foundation:Auth:AccountEmail</c>).</summary>
+    public AccountMail.AccountEmailOptions AccountEmail { get; set; } = new();
 }
 
 /// <summary>Password rules (NIST SP 800-63B) and hashing, bound from <c>Foundation:Auth:Passwords</c>.</summary>

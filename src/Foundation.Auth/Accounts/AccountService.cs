@@ -170,6 +170,13 @@ public sealed class AccountService
             throw new AuthenticationFailedException();
         }
 
+        if (_options.RequireConfirmedEmail && user.EmailConfirmedAt is null)
+        {
+            // After the password check, so only the account's owner learns that the address is unconfirmed.
+            await AuditAsync("auth.login", AuditOutcome.Denied, user.Id, tenant, client, "email-not-confirmed", cancellationToken).ConfigureAwait(false);
+            throw new AccountMail.EmailNotConfirmedException();
+        }
+
         // The password is right: reset the failure count, upgrade an old hash.
         var newHash = verification == PasswordVerification.SuccessRehashNeeded ? _hasher.Hash(password) : null;
         await _db.Users.Where(u => u.Id == user.Id)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Foundation.Abstractions.Authorization;
 using Foundation.Auth;
+using Foundation.Auth.AccountMail;
 using Foundation.Auth.Accounts;
 using Foundation.Auth.Authorization;
 using Foundation.Auth.Http;
@@ -37,6 +38,8 @@ public static class AuthEndpointRouteBuilderExtensions
     /// <see cref="FoundationPolicies.UserSession"/>) and <c>GET /me</c> (any signed-in caller). Every answer is
     /// <c>Cache-Control: no-store</c>; refusals are problem answers (400 naming the field, 401, 403, 409).
     /// <c>/me</c> and <c>/logout</c> are open to users who must still enrol in two-factor authentication.
+    /// Account e-mail (anonymous unless noted): <c>POST /password/forgot</c>, <c>POST /password/reset</c>, <c>POST /email/confirm</c>,
+    /// <c>POST /email/confirm/resend</c> and <c>POST /email/change</c> (a user session); see <see cref="AccountEmailService"/>.
     /// </summary>
     public static RouteGroupBuilder MapFoundationAuthAccountApi(this IEndpointRouteBuilder endpoints)
     {
@@ -46,7 +49,7 @@ public static class AuthEndpointRouteBuilderExtensions
             .WithNoStore()
             .AddEndpointFilter<AuthProblemFilter>();
 
-        auth.MapPost("/register", async (RegisterBody body, AccountService accounts, IOptions<AuthOptions> options, HttpContext http, CancellationToken ct) =>
+        auth.MapPost("/register", async (RegisterBody body, AccountService accounts, AccountEmailService mail, IOptions<AuthOptions> options, HttpContext http, CancellationToken ct) =>
         {
             if (!options.Value.AllowSelfRegistration)
             {
@@ -64,6 +67,7 @@ public static class AuthEndpointRouteBuilderExtensions
             }
 
             var user = await accounts.RegisterAsync(new RegisterRequest(body.Email, body.Password, body.Tenant), http.GetClientInfo(), ct).ConfigureAwait(false);
+            await mail.SendConfirmationAfterRegistrationAsync(user.Id, http.GetClientInfo(), ct).ConfigureAwait(false);
             return Results.Created("/api/v1/auth/me", user);
         })
         .WithSummary("Creates an account. The first account of a tenant is its owner.")
@@ -135,6 +139,7 @@ public static class AuthEndpointRouteBuilderExtensions
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .RequireAuthorization(FoundationPolicies.UserSession);
 
+        AccountEmailEndpoints.Map(auth);
         return auth;
     }
 

@@ -51,6 +51,25 @@ public sealed class AuthProblemFilter : IEndpointFilter
                 Detail = ex.Message,
             });
         }
+        catch (AccountMail.EmailNotConfirmedException ex)
+        {
+            return Results.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "E-mail address not confirmed",
+                Detail = ex.Message,
+            });
+        }
+        catch (Foundation.Email.EmailDeliveryException ex)
+        {
+            // Account mail could not be sent (no sender registered, or the mail server refused): the caller may retry later.
+            return Results.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "E-mail could not be sent",
+                Detail = ex.Message,
+            });
+        }
         catch (AuthConflictException ex)
         {
             return Results.Problem(new ProblemDetails

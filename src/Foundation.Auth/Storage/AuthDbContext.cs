@@ -30,6 +30,9 @@ public sealed class AuthDbContext : DbContext
     /// <summary>Signing keys.</summary>
     public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
 
+    /// <summary>Single-use account e-mail tokens (password reset, e-mail confirmation, change of e-mail).</summary>
+    public DbSet<AccountTokenRecord> AccountTokens => Set<AccountTokenRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<AuthDbContext>(modelBuilder);
 

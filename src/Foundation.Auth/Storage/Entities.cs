@@ -53,6 +53,9 @@ public sealed class UserRecord
 
     /// <summary>Until when logins are refused, if locked out.</summary>
     public DateTimeOffset? LockoutEndsAt { get; set; }
+
+    /// <summary>When the user proved they receive mail at <see cref="Email"/> (a confirmation or password-reset link); none if never.</summary>
+    public DateTimeOffset? EmailConfirmedAt { get; set; }
 }
 
 /// <summary>A session (<c>auth_sessions</c>): one login on one device, and the family of its refresh tokens.</summary>

@@ -47,6 +47,7 @@ internal sealed class UserRecordConfiguration : IEntityTypeConfiguration<UserRec
         builder.Property(u => u.LastLoginAt).HasColumnName("last_login_at");
         builder.Property(u => u.FailedLoginCount).HasColumnName("failed_login_count");
         builder.Property(u => u.LockoutEndsAt).HasColumnName("lockout_ends_at");
+        builder.Property(u => u.EmailConfirmedAt).HasColumnName("email_confirmed_at");
         builder.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique().HasDatabaseName("ix_auth_users_tenant_id_normalized_email");
     }
 }

@@ -36,10 +36,10 @@ public static class FoundationServiceCollectionExtensions
     /// <summary>
     /// Children of <c>Foundation</c> bound by the packages' own options (each checks its keys strictly), so the root
     /// options leave them alone: <c>Hosting</c> (<see cref="HostingOptions"/>), <c>Auth</c> (with <c>Auth:Totp</c>),
-    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c>, <c>Audit</c>, <c>Storage</c> and <c>FeatureFlags</c>. Any other key under
+    /// <c>Llm</c> (with <c>Llm:ProviderKeys</c> and <c>Llm:Demo</c>), <c>Costing</c>, <c>Audit</c>, <c>Storage</c>, <c>FeatureFlags</c> and <c>Email</c>. Any other key under
     /// <c>Foundation</c> that <see cref="FoundationOptions"/> does not read fails the start.
     /// </summary>
-    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit", "Storage", "FeatureFlags"];
+    private static readonly string[] OwnedByPackages = ["Hosting", "Auth", "Llm", "Costing", "Audit", "Storage", "FeatureFlags", "Email"];
 
     /// <summary>
     /// Binds the <c>Foundation</c> configuration section and registers every Foundation package and the host
@@ -112,6 +112,9 @@ public static class FoundationServiceCollectionExtensions
         services.AddFoundationAudit(configuration).UseDbContext(FoundationDatabase.Configure);
         services.AddFoundationAuth(configuration).UseDbContext(FoundationDatabase.Configure);
 
+        // E-mail (account mail, invitations): SMTP when Foundation:Email:Smtp:Host is set, otherwise the development sink in {DataDirectory}/mail.
+        services.AddFoundationEmail(configuration).UseDefaultSinkDirectory(sp => DataSubdirectory(sp, "mail"));
+
         // Also registers the totp second factor, so login answers a challenge for users who enabled it, and the
         // "2FA required for roles" enrolment cache; AddFoundationAuth registered the step-up and user-session 403 answers.
         services.AddFoundationTotp(configuration).UseDbContext(FoundationDatabase.Configure);
@@ -145,6 +148,19 @@ public static class FoundationServiceCollectionExtensions
         catch (OptionsValidationException)
         {
             return "files";
+        }
+    }
+
+    /// <summary><c>{DataDirectory}/{name}</c>; like <see cref="StorageRootPath"/>, the bare name when the Foundation options are invalid (their own failure is reported).</summary>
+    private static string DataSubdirectory(IServiceProvider services, string name)
+    {
+        try
+        {
+            return Path.Combine(services.GetRequiredService<FoundationPaths>().DataDirectory, name);
+        }
+        catch (OptionsValidationException)
+        {
+            return name;
         }
     }
 

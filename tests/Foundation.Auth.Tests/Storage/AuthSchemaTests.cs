@@ -23,7 +23,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
     {
         await using var db = Database.CreateContext();
         var entityTypes = db.Model.GetEntityTypes().ToList();
-        entityTypes.Count.ShouldBe(5);
+        entityTypes.Count.ShouldBe(6);
         foreach (var entityType in entityTypes)
         {
             var table = entityType.GetTableName()!;
@@ -77,7 +77,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
         {
             Id = Guid.CreateVersion7(), TenantId = TestDatabase.NewTenant(), Email = "Ada@Example.com", NormalizedEmail = "ada@example.com",
             PasswordHash = "$pbkdf2$v1$abc", Status = UserStatus.Disabled, Roles = "admin member", SecurityStamp = "stamp-1",
-            CreatedAt = T0, LastLoginAt = T0.AddMinutes(1), FailedLoginCount = 3, LockoutEndsAt = T0.AddMinutes(15),
+            CreatedAt = T0, LastLoginAt = T0.AddMinutes(1), FailedLoginCount = 3, LockoutEndsAt = T0.AddMinutes(15), EmailConfirmedAt = T0.AddMinutes(2),
         };
         var session = new SessionRecord
         {
@@ -101,9 +101,15 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
             RetiredAt = T0.AddDays(30), ValidUntil = T0.AddDays(30).AddMinutes(15),
         };
 
+        var accountToken = new AccountTokenRecord
+        {
+            Id = Guid.CreateVersion7(), UserId = user.Id, TenantId = user.TenantId, Purpose = "email-change", TokenHash = new string('c', 64),
+            Email = "New@Example.com", NormalizedEmail = "new@example.com", CreatedAt = T0, ExpiresAt = T0.AddMinutes(30), UsedAt = T0.AddMinutes(5),
+        };
+
         await using (var db = Database.CreateContext())
         {
-            db.AddRange(user, session, token, key, signingKey);
+            db.AddRange(user, session, token, key, signingKey, accountToken);
             await db.SaveChangesAsync();
         }
 
@@ -114,6 +120,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
             ShouldHaveSameValues(await db.RefreshTokens.SingleAsync(t => t.Id == token.Id), token);
             ShouldHaveSameValues(await db.ApiKeys.SingleAsync(k => k.Id == key.Id), key);
             ShouldHaveSameValues(await db.SigningKeys.SingleAsync(k => k.KeyId == signingKey.KeyId), signingKey);
+            ShouldHaveSameValues(await db.AccountTokens.SingleAsync(t => t.Id == accountToken.Id), accountToken);
 
             // Ordering and comparison of timestamps work in the database (ticks on SQLite, timestamptz on PostgreSQL).
             (await db.Sessions.CountAsync(s => s.Id == session.Id && s.ExpiresAt > T0.AddDays(6) && s.RevokedAt < T0.AddDays(2))).ShouldBe(1);
@@ -126,6 +133,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
             (await db.Sessions.CountAsync(s => s.Id == session.Id)).ShouldBe(0);
             (await db.RefreshTokens.CountAsync(t => t.Id == token.Id)).ShouldBe(0);
             (await db.ApiKeys.CountAsync(k => k.Id == key.Id)).ShouldBe(0);
+            (await db.AccountTokens.CountAsync(t => t.Id == accountToken.Id)).ShouldBe(0);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed partial class StrictConfigurationTests
             [
                 "Foundation", "Foundation:Audit", "Foundation:Auth", "Foundation:Auth:Totp", "Foundation:Costing", "Foundation:Hosting",
                 "Foundation:Hosting:Metrics", "Foundation:Llm", "Foundation:Llm:Demo", "Foundation:Llm:ProviderKeys",
-                "Foundation:Storage", "Foundation:FeatureFlags",
+                "Foundation:Storage", "Foundation:FeatureFlags", "Foundation:Email",
             ],
             ignoreOrder: true);
 
@@ -148,7 +148,7 @@ public sealed partial class StrictConfigurationTests
     {
         var failure = StrictFailure(new() { ["Foundation:Costs:TimeZone"] = "UTC" });
 
-        failure.ShouldStartWith("Foundation:Costs is not a known key; the keys under Foundation are DataDirectory, Database, DataProtection, Redis, Hosting, Auth, Llm, Costing, Audit, Storage, FeatureFlags.", Case.Sensitive);
+        failure.ShouldStartWith("Foundation:Costs is not a known key; the keys under Foundation are DataDirectory, Database, DataProtection, Redis, Hosting, Auth, Llm, Costing, Audit, Storage, FeatureFlags, Email.", Case.Sensitive);
         failure.ShouldEndWith("Did you mean Foundation:Costing?", Case.Sensitive);
     }
 
