@@ -11,6 +11,7 @@ using Foundation.Audit.Verification;
 using Foundation.Audit.Writing;
 using Foundation.Auditing;
 using Foundation.Internal;
+using Foundation.PersonalData;
 using Foundation.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -101,6 +102,9 @@ public sealed class AuditBuilder
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditTelemetry>(), sp.GetRequiredService<AuditSubjectKeys>()));
         services.TryAddSingleton<DurableAuditEventWriter>();
         services.TryAddScoped<AuditVerifier>();
+        services.TryAddScoped<GdprService>();
+        services.TryAddScoped<ConsentService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IPersonalDataProvider, AuditPersonalDataProvider>());
         services.TryAddScoped(sp => new AuditQueryService(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditSigningKeyRing>(),
             sp.GetRequiredService<AuditSubjectKeys>()));
         services.TryAddScoped(sp => new AuditRetentionService(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditAppender>(),
