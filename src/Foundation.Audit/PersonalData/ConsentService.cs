@@ -55,7 +55,7 @@ public sealed class ConsentService
             throw new AuditValidationException("granted", "granted is required: true to grant consent, false to withdraw it.");
         }
 
-        var now = _time.GetUtcNow();
+        var now = Chain.AuditCanonicalForm.ToMicroseconds(_time.GetUtcNow()); // what both databases keep exactly
         var entity = new AuditConsentEntity
         {
             Id = Guid.CreateVersion7(now),

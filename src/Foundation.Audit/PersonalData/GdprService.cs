@@ -133,7 +133,7 @@ public sealed class GdprService
                 failed, [.. done.Keys], firstFailure);
         }
 
-        var now = _time.GetUtcNow();
+        var now = Chain.AuditCanonicalForm.ToMicroseconds(_time.GetUtcNow()); // what both databases keep exactly
         if (erasure.CompletedAt is null)
         {
             await _db.Erasures.Where(e => e.TenantId == subject.TenantId && e.UserId == subject.UserId)
@@ -189,7 +189,7 @@ public sealed class GdprService
             TenantId = subject.TenantId,
             UserId = subject.UserId,
             RequestedBy = _caller.UserId,
-            RequestedAt = _time.GetUtcNow(),
+            RequestedAt = Chain.AuditCanonicalForm.ToMicroseconds(_time.GetUtcNow()),
         };
         _db.Erasures.Add(entity);
         try

@@ -16,6 +16,7 @@ namespace Foundation.Audit.Query;
 public sealed class AuditQueryService
 {
     private static readonly JsonSerializerOptions JsonLines = new(JsonSerializerDefaults.Web);
+    private const int CsvChunk = 1000;
     private static readonly string[] Outcomes = ["success", "failure", "denied"];
     private readonly AuditDbContext _db;
     private readonly AuditSigningKeyRing _keys;
@@ -124,11 +125,27 @@ public sealed class AuditQueryService
         var count = 0L;
         var events = await FilterAsync(tenantId ?? "", query, cancellationToken).ConfigureAwait(false);
         using var decryptor = new AuditFieldDecryptor(_subjectKeys, _db);
-        await foreach (var e in events.OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+
+        // Read in chunks (not one open reader): decrypting loads data keys, and a connection runs one command at a time.
+        var after = long.MinValue;
+        while (true)
         {
-            await decryptor.DecryptAsync(e, cancellationToken).ConfigureAwait(false);
-            await CsvText.WriteRowAsync(writer, AuditCsv.Fields(e)).ConfigureAwait(false);
-            count++;
+            var position = after;
+            var chunk = await events.Where(e => e.Seq > position).OrderBy(e => e.Seq).Take(CsvChunk).ToListAsync(cancellationToken).ConfigureAwait(false);
+            await decryptor.PreloadAsync(chunk, cancellationToken).ConfigureAwait(false);
+            foreach (var e in chunk)
+            {
+                await decryptor.DecryptAsync(e, cancellationToken).ConfigureAwait(false);
+                await CsvText.WriteRowAsync(writer, AuditCsv.Fields(e)).ConfigureAwait(false);
+                count++;
+            }
+
+            if (chunk.Count < CsvChunk)
+            {
+                break;
+            }
+
+            after = chunk[^1].Seq;
         }
 
         return count;
