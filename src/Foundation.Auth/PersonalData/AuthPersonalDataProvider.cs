@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Foundation.Auth.Sessions;
 using Foundation.Auth.Storage;
 using Foundation.PersonalData;
 using Microsoft.EntityFrameworkCore;
@@ -14,8 +15,13 @@ internal sealed class AuthPersonalDataProvider : IPersonalDataProvider
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly AuthDbContext _db;
+    private readonly SessionValidationCache? _sessions;
 
-    public AuthPersonalDataProvider(AuthDbContext db) => _db = db;
+    public AuthPersonalDataProvider(AuthDbContext db, SessionValidationCache? sessions = null)
+    {
+        _db = db;
+        _sessions = sessions;
+    }
 
     public string Name => "auth";
 
@@ -74,11 +80,19 @@ internal sealed class AuthPersonalDataProvider : IPersonalDataProvider
                 }
 
                 var sessions = _db.Sessions.Where(s => s.UserId == userId);
+                var sessionIds = await sessions.Select(s => s.Id).ToListAsync(ct).ConfigureAwait(false);
                 var tokens = await _db.RefreshTokens.Where(t => sessions.Any(s => s.Id == t.SessionId)).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 var deletedSessions = await sessions.ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 var keys = await _db.ApiKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 var users = await _db.Users.Where(u => u.Id == userId && u.TenantId == subject.TenantId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
+
+                // This instance stops accepting the user's access tokens now; other instances within the cache's 5 seconds.
+                foreach (var sessionId in sessionIds)
+                {
+                    _sessions?.Invalidate(sessionId);
+                }
+
                 return new PersonalDataErasure(users + deletedSessions + tokens + keys, 0,
                     "account, sessions, refresh tokens and API keys deleted; rows of other tables that reference the account are removed by their foreign keys' cascade");
             }
