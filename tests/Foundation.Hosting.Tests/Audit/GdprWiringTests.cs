@@ -91,6 +91,9 @@ public abstract class GdprWiringTests
         await factory.Services.GetRequiredService<DurableAuditEventWriter>().FlushAsync();
         var after = await GetJsonAsync(client, $"/api/v1/gdpr/export/{adaId}", admin);
         after.GetProperty("sections").EnumerateObject().ShouldBeEmpty();
+
+        // The export wrote gdpr.exported; let it land first (a verify racing an append on PostgreSQL can report the head as ahead).
+        await factory.Services.GetRequiredService<DurableAuditEventWriter>().FlushAsync();
         var verify = await GetJsonAsync(client, "/api/v1/audit/verify", admin);
         verify.GetProperty("valid").GetBoolean().ShouldBeTrue(verify.ToString());
         var events = await GetJsonAsync(client, "/api/v1/audit/events?action=auth.login&limit=500", admin);
