@@ -33,6 +33,10 @@ public class AuditBenchmarks
     [Params("sqlite", "postgresql")]
     public string Provider { get; set; } = "sqlite";
 
+    /// <summary>Personal fields encrypted under per-person data keys (the default whenever an ISecretProtector is registered, as under Foundation.Hosting).</summary>
+    [Params(false, true)]
+    public bool EncryptPersonalData { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -42,7 +46,13 @@ public class AuditBenchmarks
         {
             o.Signing.Keys["k1"] = Convert.ToBase64String(new byte[32]);
             o.Checkpoints.EveryEvents = 1000;
+            o.PersonalData.EncryptFields = EncryptPersonalData;
         });
+        if (EncryptPersonalData)
+        {
+            services.AddSingleton<Foundation.Security.ISecretProtector>(new Foundation.Hosting.Security.DataProtectionSecretProtector(
+                new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
+        }
         if (Provider == "sqlite")
         {
             _sqlitePath = Path.Combine(Path.GetTempPath(), $"foundation-audit-bench-{Guid.NewGuid():N}.db");

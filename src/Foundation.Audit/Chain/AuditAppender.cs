@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Foundation.Audit.Diagnostics;
+using Foundation.Audit.PersonalData;
 using Foundation.Audit.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,9 +21,11 @@ internal sealed class AuditAppender
     private readonly IOptionsMonitor<AuditOptions> _options;
     private readonly TimeProvider _time;
     private readonly AuditTelemetry _telemetry;
+    private readonly AuditSubjectKeys _subjectKeys;
 
-    public AuditAppender(AuditSigningKeyRing keys, IOptionsMonitor<AuditOptions> options, TimeProvider time, AuditTelemetry telemetry)
+    public AuditAppender(AuditSigningKeyRing keys, IOptionsMonitor<AuditOptions> options, TimeProvider time, AuditTelemetry telemetry, AuditSubjectKeys subjectKeys)
     {
+        _subjectKeys = subjectKeys;
         _keys = keys;
         _options = options;
         _time = time;
@@ -56,6 +59,11 @@ internal sealed class AuditAppender
                 foreach (var group in rows.GroupBy(e => e.TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
                 {
                     var head = await LockHeadAsync(db, group.Key, now, ct).ConfigureAwait(false);
+                    if (_subjectKeys.Enabled)
+                    {
+                        await EncryptPersonalFieldsAsync(db, group.Key, group, ct).ConfigureAwait(false);
+                    }
+
                     foreach (var e in group)
                     {
                         e.Seq = ++head.LastSeq;
@@ -81,6 +89,58 @@ internal sealed class AuditAppender
                 return rows.Count;
             }
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces the personal fields of <paramref name="events"/> (from their clear copy, so a retried batch encrypts afresh) with their
+    /// AES-GCM ciphertext under each subject's data key, before they are hashed: the chain covers the ciphertext.
+    /// </summary>
+    private async Task EncryptPersonalFieldsAsync(AuditDbContext db, string tenantId, IEnumerable<AuditEventEntity> events, CancellationToken ct)
+    {
+        HashSet<string>? subjects = null;
+        foreach (var e in events)
+        {
+            if (e.Personal is { } p)
+            {
+                (subjects ??= new HashSet<string>(StringComparer.Ordinal)).Add(p.Subject);
+            }
+        }
+
+        if (subjects is null)
+        {
+            return;
+        }
+
+        var keys = await _subjectKeys.GetOrCreateAsync(db, tenantId, subjects, ct).ConfigureAwait(false);
+        var ciphers = new Dictionary<string, (Guid Id, AesGcm Aes)>(keys.Count, StringComparer.Ordinal);
+        try
+        {
+            foreach (var (subject, key) in keys)
+            {
+                ciphers[subject] = (key.Id, new AesGcm(key.Key, 16));
+            }
+
+            foreach (var e in events)
+            {
+                if (e.Personal is not { } p)
+                {
+                    continue;
+                }
+
+                var (keyId, aes) = ciphers[p.Subject];
+                e.ActorUserId = p.ActorUserId is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "actor_user_id", p.ActorUserId);
+                e.ClientIp = p.ClientIp is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "client_ip", p.ClientIp);
+                e.UserAgent = p.UserAgent is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "user_agent", p.UserAgent);
+                e.Details = p.Details is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "details", p.Details);
+            }
+        }
+        finally
+        {
+            foreach (var (_, aes) in ciphers.Values)
+            {
+                aes.Dispose();
+            }
+        }
     }
 
     /// <summary>Signs a checkpoint for every tenant whose newest events are older than the checkpoint interval; returns how many.</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Foundation.Audit;
 using Foundation.Audit.Chain;
 using Foundation.Audit.Diagnostics;
+using Foundation.Audit.PersonalData;
 using Foundation.Audit.Query;
 using Foundation.Audit.Retention;
 using Foundation.Audit.Storage;
@@ -10,6 +11,7 @@ using Foundation.Audit.Verification;
 using Foundation.Audit.Writing;
 using Foundation.Auditing;
 using Foundation.Internal;
+using Foundation.PersonalData;
 using Foundation.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -94,10 +96,17 @@ public sealed class AuditBuilder
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditSigningValidator>(
             sp => new AuditSigningValidator(sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(ISecretProtector)))));
         services.TryAddSingleton<AuditSigningKeyRing>();
-        services.TryAddSingleton<AuditAppender>();
+        services.TryAddSingleton(sp => new AuditSubjectKeys(sp.GetRequiredService<IOptionsMonitor<AuditOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ISecretProtector>()));
+        services.TryAddSingleton(sp => new AuditAppender(sp.GetRequiredService<AuditSigningKeyRing>(), sp.GetRequiredService<IOptionsMonitor<AuditOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditTelemetry>(), sp.GetRequiredService<AuditSubjectKeys>()));
         services.TryAddSingleton<DurableAuditEventWriter>();
         services.TryAddScoped<AuditVerifier>();
-        services.TryAddScoped<AuditQueryService>();
+        services.TryAddScoped<GdprService>();
+        services.TryAddScoped<ConsentService>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IPersonalDataProvider, AuditPersonalDataProvider>());
+        services.TryAddScoped(sp => new AuditQueryService(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditSigningKeyRing>(),
+            sp.GetRequiredService<AuditSubjectKeys>()));
         services.TryAddScoped(sp => new AuditRetentionService(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditAppender>(),
             sp.GetRequiredService<AuditSigningKeyRing>(), sp.GetRequiredService<IOptionsMonitor<AuditOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IAuditEventWriter>()));

@@ -37,7 +37,10 @@ public sealed record AuditQuery
     public string? PageToken { get; init; }
 }
 
-/// <summary>One stored audit event, as the API shows it (and as the canonical form hashes it: see docs/audit.md).</summary>
+/// <summary>
+/// One stored audit event, as the API shows it. The JSON Lines export shows every field as the canonical form hashes it (see
+/// docs/audit.md), encrypted personal fields as their ciphertext; pages of <c>GET /events</c> show them decrypted.
+/// </summary>
 /// <param name="Id">Time-ordered id.</param>
 /// <param name="TenantId">The tenant ("" for none).</param>
 /// <param name="Seq">Position in the tenant's chain.</param>
@@ -58,7 +61,14 @@ public sealed record AuditQuery
 /// <param name="Hash">This event's hash.</param>
 public sealed record AuditRecord(Guid Id, string TenantId, long Seq, DateTimeOffset OccurredAt, string ActorType, string? ActorUserId, string? ActorApiKeyId,
     string Action, string? TargetType, string? TargetId, string Outcome, string Severity, string? ClientIp, string? UserAgent, string? RequestId,
-    string? Details, string PrevHash, string Hash);
+    string? Details, string PrevHash, string Hash)
+{
+    /// <summary>
+    /// True when a personal field of this event is encrypted under a key that no longer exists (its person was erased): the field is then
+    /// <see langword="null"/> here. Set on pages of <c>GET /events</c>; the JSON Lines export shows stored values (ciphertext) as hashed.
+    /// </summary>
+    public bool PersonalDataErased { get; init; }
+}
 
 /// <summary>A page of events, newest first.</summary>
 /// <param name="Items">The events.</param>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Foundation.Audit.Chain;
 using Foundation.Audit.Internal;
+using Foundation.Audit.PersonalData;
 using Foundation.Internal;
 using Foundation.Audit.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -15,17 +16,20 @@ namespace Foundation.Audit.Query;
 public sealed class AuditQueryService
 {
     private static readonly JsonSerializerOptions JsonLines = new(JsonSerializerDefaults.Web);
+    private const int CsvChunk = 1000;
     private static readonly string[] Outcomes = ["success", "failure", "denied"];
     private readonly AuditDbContext _db;
     private readonly AuditSigningKeyRing _keys;
+    private readonly AuditSubjectKeys _subjectKeys;
 
     /// <summary>Creates the service.</summary>
-    public AuditQueryService(AuditDbContext db, AuditSigningKeyRing keys)
+    internal AuditQueryService(AuditDbContext db, AuditSigningKeyRing keys, AuditSubjectKeys subjectKeys)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(keys);
         _db = db;
         _keys = keys;
+        _subjectKeys = subjectKeys;
     }
 
     /// <summary>One page of <paramref name="tenantId"/>'s events matching <paramref name="query"/>, newest first.</summary>
@@ -41,7 +45,7 @@ public sealed class AuditQueryService
             throw new AuditValidationException("limit", string.Create(CultureInfo.InvariantCulture, $"limit is {limit}; use 1 to {AuditQuery.MaxLimit}."));
         }
 
-        var events = Filter(tenant, query);
+        var events = await FilterAsync(tenant, query, cancellationToken).ConfigureAwait(false);
         if (query.PageToken is { Length: > 0 } token)
         {
             var after = await AuditPageTokens.ReadAsync(_keys, _db, tenant, query, token, cancellationToken).ConfigureAwait(false);
@@ -56,7 +60,17 @@ public sealed class AuditQueryService
             next = await AuditPageTokens.CreateAsync(_keys, _db, tenant, query, rows[^1].Seq, cancellationToken).ConfigureAwait(false);
         }
 
-        return new AuditPage([.. rows.Select(ToRecord)], next);
+        // Personal fields are shown in clear where their person's key still exists; an erased person's fields are null.
+        using var decryptor = new AuditFieldDecryptor(_subjectKeys, _db);
+        await decryptor.PreloadAsync(rows, cancellationToken).ConfigureAwait(false);
+        var records = new List<AuditRecord>(rows.Count);
+        foreach (var row in rows)
+        {
+            var erased = await decryptor.DecryptAsync(row, cancellationToken).ConfigureAwait(false);
+            records.Add(ToRecord(row) with { PersonalDataErased = erased });
+        }
+
+        return new AuditPage(records, next);
     }
 
     /// <summary>Checks <paramref name="query"/>'s filters without running it (so an HTTP export can answer 400 before its first byte).</summary>
@@ -87,7 +101,8 @@ public sealed class AuditQueryService
         ArgumentNullException.ThrowIfNull(writer);
         Validate(query);
         var count = 0L;
-        await foreach (var e in Filter(tenantId ?? "", query).OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        var events = await FilterAsync(tenantId ?? "", query, cancellationToken).ConfigureAwait(false);
+        await foreach (var e in events.OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             await writer.WriteAsync(JsonSerializer.Serialize(ToRecord(e), JsonLines)).ConfigureAwait(false);
             await writer.WriteAsync('\n').ConfigureAwait(false);
@@ -108,10 +123,29 @@ public sealed class AuditQueryService
         Validate(query);
         await CsvText.WriteRowAsync(writer, AuditCsv.Header).ConfigureAwait(false);
         var count = 0L;
-        await foreach (var e in Filter(tenantId ?? "", query).OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        var events = await FilterAsync(tenantId ?? "", query, cancellationToken).ConfigureAwait(false);
+        using var decryptor = new AuditFieldDecryptor(_subjectKeys, _db);
+
+        // Read in chunks (not one open reader): decrypting loads data keys, and a connection runs one command at a time.
+        var after = long.MinValue;
+        while (true)
         {
-            await CsvText.WriteRowAsync(writer, AuditCsv.Fields(e)).ConfigureAwait(false);
-            count++;
+            var position = after;
+            var chunk = await events.Where(e => e.Seq > position).OrderBy(e => e.Seq).Take(CsvChunk).ToListAsync(cancellationToken).ConfigureAwait(false);
+            await decryptor.PreloadAsync(chunk, cancellationToken).ConfigureAwait(false);
+            foreach (var e in chunk)
+            {
+                await decryptor.DecryptAsync(e, cancellationToken).ConfigureAwait(false);
+                await CsvText.WriteRowAsync(writer, AuditCsv.Fields(e)).ConfigureAwait(false);
+                count++;
+            }
+
+            if (chunk.Count < CsvChunk)
+            {
+                break;
+            }
+
+            after = chunk[^1].Seq;
         }
 
         return count;
@@ -120,12 +154,22 @@ public sealed class AuditQueryService
     internal static AuditRecord ToRecord(AuditEventEntity e) => new(e.Id, e.TenantId, e.Seq, e.OccurredAt, e.ActorType, e.ActorUserId, e.ActorApiKeyId, e.Action,
         e.TargetType, e.TargetId, e.Outcome, e.Severity, e.ClientIp, e.UserAgent, e.RequestId, e.Details, e.PrevHash, e.Hash);
 
-    private IQueryable<AuditEventEntity> Filter(string tenant, AuditQuery q)
+    private async Task<IQueryable<AuditEventEntity>> FilterAsync(string tenant, AuditQuery q, CancellationToken cancellationToken)
     {
         var events = _db.Events.AsNoTracking().Where(e => e.TenantId == tenant);
         if (q.Actor is { Length: > 0 } actor)
         {
-            events = events.Where(e => e.ActorUserId == actor || e.ActorApiKeyId == actor);
+            // An acting user's id is stored encrypted under their key (enc1:<key id>:...): match the key's prefix too.
+            var keyId = await AuditSubjectKeys.FindIdAsync(_db, tenant, actor, cancellationToken).ConfigureAwait(false);
+            if (keyId is { } id)
+            {
+                var keyPrefix = AuditFieldCipher.KeyPrefix(id);
+                events = events.Where(e => e.ActorUserId == actor || e.ActorApiKeyId == actor || e.ActorUserId!.StartsWith(keyPrefix));
+            }
+            else
+            {
+                events = events.Where(e => e.ActorUserId == actor || e.ActorApiKeyId == actor);
+            }
         }
 
         if (q.ActionPrefix is { Length: > 0 } prefix)

@@ -30,6 +30,15 @@ public sealed class AuditDbContext : DbContext
     /// <summary>Legal holds per tenant.</summary>
     public DbSet<AuditLegalHoldEntity> LegalHolds => Set<AuditLegalHoldEntity>();
 
+    /// <summary>Per-person data keys of encrypted personal fields (crypto-shredding).</summary>
+    public DbSet<AuditSubjectKeyEntity> SubjectKeys => Set<AuditSubjectKeyEntity>();
+
+    /// <summary>GDPR erasures requested and completed.</summary>
+    public DbSet<AuditErasureEntity> Erasures => Set<AuditErasureEntity>();
+
+    /// <summary>Consent records.</summary>
+    public DbSet<AuditConsentEntity> Consents => Set<AuditConsentEntity>();
+
     internal bool IsSqlite => Database.IsSqlite();
 
     /// <inheritdoc />

@@ -20,6 +20,14 @@ internal static class AuditColumnLengths
     public const int Signature = 64;
     public const int ProtectedKey = 1024;
     public const int Reason = 512;
+
+    // Stored widths of the columns that hold personal fields encrypted (enc1:<key id>:<base64>): the plaintext is cut to the lengths
+    // above first, then encrypted, so the ciphertext of the longest value fits.
+    public const int ActorIdStored = 1024;
+    public const int ClientIpStored = 1024;
+    public const int UserAgentStored = 4096;
+    public const int Purpose = 64;
+    public const int ConsentVersion = 32;
 }
 
 /// <summary>One row of <c>audit_events</c>: an event and its link in the tenant's hash chain.</summary>
@@ -78,6 +86,12 @@ public sealed class AuditEventEntity
 
     /// <summary>SHA-256 of the canonical form, lower-case hex.</summary>
     public string Hash { get; set; } = "";
+
+    /// <summary>
+    /// The personal fields in clear, kept aside until the appender encrypts them with the subject's data key (each attempt of a retried
+    /// batch encrypts afresh from these). Not stored.
+    /// </summary>
+    internal Writing.AuditPersonalFields? Personal { get; set; }
 }
 
 /// <summary>One row of <c>audit_chain_heads</c>: the end of a tenant's chain. Locked while appending, so appends serialise per tenant.</summary>
@@ -154,4 +168,71 @@ public sealed class AuditLegalHoldEntity
 
     /// <summary>When it was placed.</summary>
     public DateTimeOffset PlacedAt { get; set; }
+}
+
+/// <summary>
+/// One row of <c>audit_subject_keys</c>: the data key that encrypts one person's personal fields in one tenant's audit events
+/// (crypto-shredding), protected with the host's <c>ISecretProtector</c>. Erasing the person deletes the row; their fields stay in the
+/// chain as ciphertext nobody can read, and the chain still verifies.
+/// </summary>
+public sealed class AuditSubjectKeyEntity
+{
+    /// <summary>The key id (named in every value it encrypted: <c>enc1:&lt;id&gt;:...</c>).</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The tenant.</summary>
+    public string TenantId { get; set; } = "";
+
+    /// <summary>The person (user id).</summary>
+    public string SubjectId { get; set; } = "";
+
+    /// <summary>The 256-bit AES-GCM key, protected for the purpose <c>Foundation.Audit.SubjectKey</c>.</summary>
+    public string ProtectedKey { get; set; } = "";
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One row of <c>audit_gdpr_erasures</c>: an erasure requested for a user of a tenant, and when it completed.</summary>
+public sealed class AuditErasureEntity
+{
+    /// <summary>The tenant.</summary>
+    public string TenantId { get; set; } = "";
+
+    /// <summary>The erased user.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>Who asked (first request).</summary>
+    public string? RequestedBy { get; set; }
+
+    /// <summary>When it was first requested.</summary>
+    public DateTimeOffset RequestedAt { get; set; }
+
+    /// <summary>When every provider had erased (null while a provider still failed).</summary>
+    public DateTimeOffset? CompletedAt { get; set; }
+}
+
+/// <summary>One row of <c>audit_consents</c>: a person granted or withdrew consent to a purpose, in a version of its text.</summary>
+public sealed class AuditConsentEntity
+{
+    /// <summary>Time-ordered id.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The tenant.</summary>
+    public string TenantId { get; set; } = "";
+
+    /// <summary>The person.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>The purpose (<c>marketing.email</c>).</summary>
+    public string Purpose { get; set; } = "";
+
+    /// <summary>The version of the text the person saw.</summary>
+    public string Version { get; set; } = "";
+
+    /// <summary>Granted (true) or withdrawn (false).</summary>
+    public bool Granted { get; set; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset RecordedAt { get; set; }
 }

@@ -17,7 +17,7 @@ internal static class AuditEventMapper
         var occurred = AuditCanonicalForm.ToMicroseconds(e.OccurredAt ?? now);
         var actorType = e.ActorType ?? (e.ActorApiKeyId is not null ? AuditActorType.ApiKey : e.ActorUserId is not null ? AuditActorType.User : AuditActorType.System);
         var severity = e.Severity ?? (e.Outcome == AuditOutcome.Success ? AuditSeverity.Information : AuditSeverity.Warning);
-        return new AuditEventEntity
+        var entity = new AuditEventEntity
         {
             Id = Guid.CreateVersion7(occurred),
             TenantId = Cut(e.TenantId, L.TenantId) ?? "",
@@ -35,6 +35,15 @@ internal static class AuditEventMapper
             RequestId = Cut(e.RequestId, L.RequestId),
             Details = Details(e.Data, maxDetailsBytes),
         };
+
+        // Whose personal data this is: the acting user, else the user acted on (a failed login names only its target).
+        var subject = entity.ActorUserId ?? (string.Equals(entity.TargetType, "user", StringComparison.Ordinal) ? entity.TargetId : null);
+        if (!string.IsNullOrEmpty(subject) && (entity.ActorUserId ?? entity.ClientIp ?? entity.UserAgent ?? entity.Details) is not null)
+        {
+            entity.Personal = new AuditPersonalFields(subject, entity.ActorUserId, entity.ClientIp, entity.UserAgent, entity.Details);
+        }
+
+        return entity;
     }
 
     public static string ActorTypeName(AuditActorType type) => type switch

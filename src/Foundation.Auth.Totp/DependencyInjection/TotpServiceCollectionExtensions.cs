@@ -113,6 +113,7 @@ public static class TotpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         StoreRegistration.UseDbContext<TotpDbContext, TotpDatabaseMigrator>(builder.Services, configure, migrateOnStartup);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<Foundation.PersonalData.IPersonalDataProvider, Foundation.Auth.Totp.PersonalData.TotpPersonalDataProvider>());
         return builder;
     }
 }

@@ -59,6 +59,7 @@ public static class AuthBuilderStoreExtensions
         // Pooled (StoreRegistration): the session validator and the API-key authenticator run on every authenticated request.
         StoreRegistration.UseDbContext<AuthDbContext, AuthDatabaseMigrator>(services, configure, migrateOnStartup);
         AuthRegistration.RegisterStores(services);
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Foundation.PersonalData.IPersonalDataProvider, Foundation.Auth.PersonalData.AuthPersonalDataProvider>());
 
         // With a database the signing keys live there, replacing any default store registered before.
         // The key ring is a singleton; it reaches the database through a fresh scope per call.

@@ -120,6 +120,7 @@ public sealed class CostingBuilder
     {
         var services = Services;
         StoreRegistration.UseDbContext<CostingDbContext, CostingDatabaseMigrator>(services, configure, migrateOnStartup);
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Foundation.PersonalData.IPersonalDataProvider, Foundation.Costing.PersonalData.CostingPersonalDataProvider>());
         services.TryAddSingleton<UsageLedgerWriter>();
         services.RemoveAll<IUsageRecordSink>();
         services.AddSingleton<IUsageRecordSink>(sp => sp.GetRequiredService<UsageLedgerWriter>());

@@ -122,6 +122,7 @@ public static class FoundationApplicationBuilderExtensions
         packages.MapFoundationLlmGateway().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));
         packages.MapFoundationCostingApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationAuditApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationGdprApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationStorageApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationFeatureFlagsApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         return endpoints;

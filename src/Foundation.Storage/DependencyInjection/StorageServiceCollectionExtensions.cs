@@ -122,6 +122,7 @@ public sealed class StorageBuilder
     public StorageBuilder UseDbContext(Action<IServiceProvider, DbContextOptionsBuilder> configure, bool migrateOnStartup = false)
     {
         StoreRegistration.UseDbContext<StorageDbContext, StorageDatabaseMigrator>(Services, configure, migrateOnStartup);
+        Services.TryAddEnumerable(ServiceDescriptor.Scoped<Foundation.PersonalData.IPersonalDataProvider, Foundation.Storage.PersonalData.StoragePersonalDataProvider>());
         return this;
     }
 

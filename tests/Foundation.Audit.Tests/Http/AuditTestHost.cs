@@ -30,7 +30,7 @@ public sealed class AuditTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<AuditTestHost> StartAsync(AuditTestDatabase database, Action<WebApplication>? map = null)
+    public static async Task<AuditTestHost> StartAsync(AuditTestDatabase database, Action<WebApplication>? map = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -45,6 +45,7 @@ public sealed class AuditTestHost : IAsyncDisposable
         builder.Services.AddSingleton<ISecretProtector>(database.SharedProtector);
         builder.Services.AddProblemDetails();
         builder.Services.AddFoundationAudit(builder.Configuration).UseDbContext(database.Configure);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -46,7 +46,16 @@ public sealed class ConcurrentInstancesTests(PostgresAuditDatabase database) : I
         await AuditTestDatabase.StopAsync(second);
 
         await using var db = database.CreateContext();
-        var details = await db.Events.AsNoTracking().Where(e => e.TenantId == tenant || e.TenantId == other).Select(e => e.Details!).ToListAsync();
+        // Details are personal fields, stored encrypted under the actor's data key (created concurrently by both instances): decrypt to compare.
+        var rows = await db.Events.AsNoTracking().Where(e => e.TenantId == tenant || e.TenantId == other).ToListAsync();
+        rows.ShouldAllBe(e => e.Details!.StartsWith("enc1:", StringComparison.Ordinal));
+        using var decryptor = new Foundation.Audit.PersonalData.AuditFieldDecryptor(first.GetRequiredService<Foundation.Audit.PersonalData.AuditSubjectKeys>(), db);
+        foreach (var row in rows)
+        {
+            (await decryptor.DecryptAsync(row, CancellationToken.None)).ShouldBeFalse();
+        }
+
+        var details = rows.Select(e => e.Details!).ToList();
         var expected = Enumerable.Range(0, Writers).SelectMany(w => Enumerable.Range(0, PerWriter).Select(n => $"{{\"n\":\"{n}\",\"w\":\"{w}\"}}")).Order(StringComparer.Ordinal);
         details.Order(StringComparer.Ordinal).ShouldBe(expected);
 

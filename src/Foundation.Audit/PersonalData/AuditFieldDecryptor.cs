@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Foundation.Audit.Storage;
+
+namespace Foundation.Audit.PersonalData;
+
+/// <summary>
+/// Turns the encrypted personal fields of rows read for a person (a page, a CSV export, a GDPR export) back into text, loading each data
+/// key once. A field whose key was destroyed (the person was erased) or that does not decrypt becomes <see langword="null"/> and the row is
+/// reported as erased. Works on rows read without tracking; never writes.
+/// </summary>
+internal sealed class AuditFieldDecryptor : IDisposable
+{
+    private readonly AuditSubjectKeys _keys;
+    private readonly AuditDbContext _db;
+    private readonly Dictionary<Guid, AesGcm?> _ciphers = [];
+
+    public AuditFieldDecryptor(AuditSubjectKeys keys, AuditDbContext db)
+    {
+        _keys = keys;
+        _db = db;
+    }
+
+    /// <summary>Loads, in one query, the keys <paramref name="rows"/> need.</summary>
+    public async Task PreloadAsync(IEnumerable<AuditEventEntity> rows, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<Guid>();
+        foreach (var e in rows)
+        {
+            Want(e.ActorUserId, wanted);
+            Want(e.ClientIp, wanted);
+            Want(e.UserAgent, wanted);
+            Want(e.Details, wanted);
+        }
+
+        await LoadAsync(wanted, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decrypts <paramref name="e"/>'s personal fields in place; returns whether any was unreadable (erased).</summary>
+    public async Task<bool> DecryptAsync(AuditEventEntity e, CancellationToken cancellationToken)
+    {
+        var erased = false;
+        e.ActorUserId = await OpenAsync(e, "actor_user_id", e.ActorUserId, cancellationToken).ConfigureAwait(false);
+        e.ClientIp = await OpenAsync(e, "client_ip", e.ClientIp, cancellationToken).ConfigureAwait(false);
+        e.UserAgent = await OpenAsync(e, "user_agent", e.UserAgent, cancellationToken).ConfigureAwait(false);
+        e.Details = await OpenAsync(e, "details", e.Details, cancellationToken).ConfigureAwait(false);
+        return erased;
+
+        async Task<string?> OpenAsync(AuditEventEntity row, string column, string? value, CancellationToken ct)
+        {
+            if (!AuditFieldCipher.TryGetKeyId(value, out var keyId))
+            {
+                return value;
+            }
+
+            if (!_ciphers.ContainsKey(keyId))
+            {
+                await LoadAsync([keyId], ct).ConfigureAwait(false);
+            }
+
+            var clear = _ciphers[keyId] is { } aes ? AuditFieldCipher.Decrypt(aes, row.Id, column, value) : null;
+            erased |= clear is null;
+            return clear;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var aes in _ciphers.Values)
+        {
+            aes?.Dispose();
+        }
+
+        _ciphers.Clear();
+    }
+
+    private void Want(string? value, HashSet<Guid> wanted)
+    {
+        if (AuditFieldCipher.TryGetKeyId(value, out var keyId) && !_ciphers.ContainsKey(keyId))
+        {
+            wanted.Add(keyId);
+        }
+    }
+
+    private async Task LoadAsync(HashSet<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var found = await _keys.FindAsync(_db, ids, cancellationToken).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            _ciphers[id] = found.TryGetValue(id, out var key) ? new AesGcm(key, 16) : null;
+        }
+    }
+}
