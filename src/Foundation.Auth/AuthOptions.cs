@@ -21,6 +21,9 @@ public sealed class AuthOptions
     /// <summary>API keys (<c>Foundation:Auth:ApiKeys</c>).</summary>
     public ApiKeyOptions ApiKeys { get; set; } = new();
 
+    /// <summary>Organisations, memberships and invitations (<c>Foundation:Auth:Organizations</c>).</summary>
+    public OrganizationOptions Organizations { get; set; } = new();
+
     /// <summary>
     /// Whether <c>POST /api/v1/auth/register</c> is open to anyone (403 when not). Default <see langword="true"/>.
     /// Accounts can always be created in code through <c>AccountService.RegisterAsync</c>.
@@ -147,4 +150,14 @@ public sealed class ApiKeyOptions
     /// Default 5 seconds; 100 milliseconds to 5 minutes.
     /// </summary>
     public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Organisations, bound from <c>Foundation:Auth:Organizations</c>.</summary>
+public sealed class OrganizationOptions
+{
+    /// <summary>The most bytes (UTF-8) of an organisation's settings object. Default 4096; 2 to 65,536.</summary>
+    public int MaxSettingsBytes { get; set; } = 4096;
+
+    /// <summary>The most organisations one user may create. Default 20; 1 to 10,000.</summary>
+    public int MaxOrganizationsPerUser { get; set; } = 20;
 }

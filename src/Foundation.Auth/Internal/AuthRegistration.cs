@@ -37,5 +37,6 @@ internal static partial class AuthRegistration
             sp.GetRequiredService<DummyHash>(),
             sp.GetRequiredService<SessionValidationCache>(),
             sp.GetRequiredService<Foundation.Auth.ApiKeys.ApiKeyValidationCache>()));
+        RegisterOrganizations(services);
     }
 }

@@ -27,6 +27,9 @@ public sealed class SessionValidator : ISessionValidator
     /// <summary>The refusal when the security stamp changed since the token was issued.</summary>
     public const string SecurityStampChanged = "security stamp changed";
 
+    /// <summary>The refusal when the user is no longer a member of the session's active organisation.</summary>
+    public const string NotAMember = "not a member of the organization";
+
     private readonly AuthDbContext _db;
     private readonly TimeProvider _timeProvider;
     private readonly SessionValidationCache _cache;
@@ -47,16 +50,26 @@ public sealed class SessionValidator : ISessionValidator
     {
         if (!_cache.TryGet(sessionId, out var snapshot))
         {
-            snapshot = await (
+            // The tenant is the session's active organisation; the roles are the membership's there (see MembershipRoles).
+            var row = await (
                 from s in _db.Sessions.AsNoTracking()
                 join u in _db.Users.AsNoTracking() on s.UserId equals u.Id
                 where s.Id == sessionId
-                select new SessionSnapshot(s.UserId, s.ExpiresAt, s.RevokedAt, s.SecondFactorVerifiedAt, u.TenantId, u.Email, u.Roles, u.SecurityStamp, u.Status))
+                let role = _db.OrganizationMembers.Where(m => m.OrganizationId == s.TenantId && m.UserId == s.UserId).Select(m => m.Role).FirstOrDefault()
+                let legacy = s.TenantId == u.TenantId && u.Roles != "" && !_db.Organizations.Any(o => o.Id == s.TenantId)
+                select new { s.UserId, s.ExpiresAt, s.RevokedAt, s.SecondFactorVerifiedAt, s.TenantId, u.Email, Roles = role ?? (legacy ? u.Roles : null), u.SecurityStamp, u.Status })
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            if (snapshot is null)
+            if (row is null)
             {
                 return CredentialCheck.Refused(SessionRevoked);
             }
+
+            if (row.Roles is null)
+            {
+                return CredentialCheck.Refused(NotAMember);
+            }
+
+            snapshot = new SessionSnapshot(row.UserId, row.ExpiresAt, row.RevokedAt, row.SecondFactorVerifiedAt, row.TenantId, row.Email, row.Roles, row.SecurityStamp, row.Status);
 
             _cache.Set(sessionId, snapshot);
         }

@@ -30,6 +30,12 @@ public sealed class AuthDbContext : DbContext
     /// <summary>Signing keys.</summary>
     public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
 
+    /// <summary>Organisations (the tenants, first-class).</summary>
+    public DbSet<OrganizationRecord> Organizations => Set<OrganizationRecord>();
+
+    /// <summary>Memberships of users in organisations, with their role in each.</summary>
+    public DbSet<OrganizationMemberRecord> OrganizationMembers => Set<OrganizationMemberRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<AuthDbContext>(modelBuilder);
 
