@@ -160,4 +160,14 @@ public sealed class OrganizationOptions
 
     /// <summary>The most organisations one user may create. Default 20; 1 to 10,000.</summary>
     public int MaxOrganizationsPerUser { get; set; } = 20;
+
+    /// <summary>How long an invitation can be accepted. Default 7 days; 1 hour to 90 days.</summary>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The page of your front end that accepts invitations; the e-mail links to it with <c>?token=...</c> appended
+    /// (it then calls <c>POST /api/v1/invitations/accept</c>). Default <see langword="null"/>: the e-mail gives the token
+    /// and the API call instead. An absolute http(s) URL without a query.
+    /// </summary>
+    public Uri? InvitationAcceptUrl { get; set; }
 }

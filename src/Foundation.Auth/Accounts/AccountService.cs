@@ -481,7 +481,16 @@ public sealed class AccountService
 
         // The tenant is the caller's active organisation: the profile shows it and the role there.
         var roles = await Organizations.MembershipRoles.ResolveAsync(_db, user, tenant, cancellationToken).ConfigureAwait(false);
-        return roles is null ? null : ToProfile(user) with { TenantId = tenant, Roles = RoleList.Split(roles) };
+        if (roles is null)
+        {
+            return null;
+        }
+
+        var team = await _db.TeamMembers.AsNoTracking()
+            .Where(tm => tm.UserId == userId && _db.Teams.Any(t => t.Id == tm.TeamId && t.OrganizationId == tenant))
+            .OrderBy(tm => tm.AddedAt).ThenBy(tm => tm.TeamId).Select(tm => (Guid?)tm.TeamId)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return ToProfile(user) with { TenantId = tenant, Roles = RoleList.Split(roles), TeamId = team };
     }
 
     /// <summary>

@@ -144,7 +144,8 @@ public static class AuthEndpointRouteBuilderExtensions
     /// Maps the organisation API for signed-in users' sessions (<see cref="FoundationPolicies.UserSession"/>):
     /// <c>/api/v1/organizations</c> (<c>GET</c> mine, <c>POST</c> create), <c>/api/v1/organizations/{id}</c> (<c>GET</c>,
     /// <c>PATCH</c>, <c>DELETE</c>), <c>.../{id}/members</c> and <c>.../{id}/members/{userId}</c> (<c>PATCH</c> role,
-    /// <c>DELETE</c>), and <c>POST /api/v1/auth/switch-organization</c>. Returns one group around them. Refusals are
+    /// <c>DELETE</c>), <c>.../{id}/teams</c> (and their members), <c>.../{id}/invitations</c> (create, list, resend, revoke),
+    /// <c>POST /api/v1/auth/switch-organization</c> and <c>POST /api/v1/invitations/accept</c> (anonymous allowed). Returns one group around them. Refusals are
     /// problem answers with a <c>code</c> (400 naming the field, 403, 404, 409 <c>last_owner</c>/<c>slug_taken</c>).
     /// </summary>
     public static RouteGroupBuilder MapFoundationOrganizationsApi(this IEndpointRouteBuilder endpoints)
@@ -153,6 +154,7 @@ public static class AuthEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(string.Empty);
         OrganizationEndpoints.Map(group);
         OrganizationEndpoints.MapSwitch(group);
+        OrganizationEndpoints.MapAccept(group);
         return group;
     }
 

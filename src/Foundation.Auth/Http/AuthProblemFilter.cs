@@ -6,7 +6,7 @@ namespace Foundation.Auth.Http;
 /// <summary>
 /// Turns Foundation.Auth's typed refusals into problem answers: validation -> 400 naming the field, failed
 /// credentials -> 401 (with <c>WWW-Authenticate: Bearer</c>), conflicts -> 409, organisation refusals -> their own status
-/// (403/404/409/410) with a <c>code</c>. Nothing else is caught. The groups of
+/// (403/404/409/410/503) with a <c>code</c>. Nothing else is caught. The groups of
 /// <c>MapFoundationAuthApi()</c> and <c>MapFoundationTotpApi()</c> carry it; add it to your own endpoints that call
 /// <see cref="Accounts.AccountService"/> to answer the same problems.
 /// </summary>
@@ -62,6 +62,7 @@ public sealed class AuthProblemFilter : IEndpointFilter
                     StatusCodes.Status403Forbidden => "Forbidden",
                     StatusCodes.Status404NotFound => "Not found",
                     StatusCodes.Status410Gone => "Gone",
+                    StatusCodes.Status503ServiceUnavailable => "Service unavailable",
                     _ => "Conflict",
                 },
                 Detail = ex.Message,

@@ -1,6 +1,7 @@
 using Foundation.Auditing;
 using Foundation.Auth.ApiKeys;
 using Foundation.Auth.Organizations;
+using Foundation.Auth.Passwords;
 using Foundation.Auth.Sessions;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Tokens;
@@ -24,6 +25,9 @@ internal static partial class AuthRegistration
             sp.GetRequiredService<IOptions<AuthOptions>>(),
             sp.GetRequiredService<SessionValidationCache>(),
             sp.GetRequiredService<ApiKeyValidationCache>(),
-            sp.GetServices<IOrganizationDeletionHandler>()));
+            sp.GetServices<IOrganizationDeletionHandler>(),
+            sp.GetRequiredService<IPasswordHasher>(),
+            sp.GetRequiredService<IPasswordPolicy>(),
+            sp.GetService<Foundation.Email.IEmailSender>()));
     }
 }

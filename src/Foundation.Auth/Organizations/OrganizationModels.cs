@@ -63,3 +63,53 @@ public sealed record CreateOrganizationRequest(string? Name, string? Slug = null
 /// <param name="Slug">A new slug.</param>
 /// <param name="Settings">New settings (replacing the old object).</param>
 public sealed record UpdateOrganizationRequest(string? Name = null, string? Slug = null, JsonElement? Settings = null);
+
+/// <summary>A team of an organisation.</summary>
+/// <param name="Id">The team id (the caller's <c>ICurrentCaller.TeamId</c> and Costing's team budget scope).</param>
+/// <param name="Name">The name, unique in the organisation.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="MemberCount">How many members it has.</param>
+public sealed record TeamInfo(Guid Id, string Name, DateTimeOffset CreatedAt, int MemberCount);
+
+/// <summary>A member of a team.</summary>
+/// <param name="UserId">The user.</param>
+/// <param name="Email">The user's email.</param>
+/// <param name="Role"><c>maintainer</c> or <c>member</c>.</param>
+/// <param name="AddedAt">When the user was added.</param>
+public sealed record TeamMemberInfo(Guid UserId, string Email, string Role, DateTimeOffset AddedAt);
+
+/// <summary>The team roles.</summary>
+public static class TeamRoles
+{
+    /// <summary>Manages the team's members.</summary>
+    public const string Maintainer = "maintainer";
+
+    /// <summary>A member of the team.</summary>
+    public const string Member = "member";
+}
+
+/// <summary>A new invitation.</summary>
+/// <param name="Email">The address to invite.</param>
+/// <param name="Role">The role the invitee gets (default <c>member</c>; never above the inviter's).</param>
+/// <param name="TeamIds">Teams of the organisation the invitee joins as <c>member</c> (at most 20).</param>
+public sealed record CreateInvitationRequest(string? Email, string? Role = null, IReadOnlyList<Guid>? TeamIds = null);
+
+/// <summary>An invitation (never its token).</summary>
+/// <param name="Id">The invitation id.</param>
+/// <param name="Email">The address invited.</param>
+/// <param name="Role">The role offered.</param>
+/// <param name="TeamIds">The teams offered.</param>
+/// <param name="Status"><c>pending</c>, <c>accepted</c>, <c>revoked</c> or <c>expired</c>.</param>
+/// <param name="CreatedAt">When it was made or last resent.</param>
+/// <param name="ExpiresAt">When its token stops working.</param>
+/// <param name="AcceptedAt">When it was accepted.</param>
+public sealed record InvitationInfo(Guid Id, string Email, string Role, IReadOnlyList<Guid> TeamIds, string Status, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? AcceptedAt);
+
+/// <summary>An accepted invitation.</summary>
+/// <param name="OrganizationId">The organisation joined (API id).</param>
+/// <param name="TenantId">Its tenant id: the <c>tenant</c> to sign in to with a new account.</param>
+/// <param name="UserId">The member's account.</param>
+/// <param name="Email">The address.</param>
+/// <param name="Role">The role in the organisation.</param>
+/// <param name="AccountCreated">Whether a new account was made (sign in with <c>tenant</c> = <paramref name="TenantId"/>).</param>
+public sealed record AcceptedInvitation(string OrganizationId, string TenantId, Guid UserId, string Email, string Role, bool AccountCreated);

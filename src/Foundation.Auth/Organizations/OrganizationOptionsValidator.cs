@@ -28,6 +28,16 @@ internal sealed class OrganizationOptionsValidator : IValidateOptions<AuthOption
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Prefix}MaxOrganizationsPerUser is {o.MaxOrganizationsPerUser}; it must be 1 to 10000."));
         }
 
+        if (o.InvitationLifetime < TimeSpan.FromHours(1) || o.InvitationLifetime > TimeSpan.FromDays(90))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Prefix}InvitationLifetime is {o.InvitationLifetime}; it must be 01:00:00 to 90.00:00:00."));
+        }
+
+        if (o.InvitationAcceptUrl is { } url && (!url.IsAbsoluteUri || (!string.Equals(url.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal) && !string.Equals(url.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal)) || url.Query.Length > 0))
+        {
+            errors.Add($"{Prefix}InvitationAcceptUrl is '{url}'; it must be an absolute http(s) URL without a query.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -43,3 +43,81 @@ public sealed class OrganizationMemberRecord
     /// <summary>When the user joined.</summary>
     public DateTimeOffset JoinedAt { get; set; }
 }
+
+/// <summary>A team inside an organisation (<c>auth_teams</c>); a budget scope in Costing (<c>ICurrentCaller.TeamId</c> is its id).</summary>
+public sealed class TeamRecord
+{
+    /// <summary>The team id (a version 7 GUID).</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The organisation (tenant) id.</summary>
+    public string OrganizationId { get; set; } = string.Empty;
+
+    /// <summary>The name, unique in the organisation.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A member of a team (<c>auth_team_members</c>) with the team role (<c>maintainer</c> or <c>member</c>).</summary>
+public sealed class TeamMemberRecord
+{
+    /// <summary>The team.</summary>
+    public Guid TeamId { get; set; }
+
+    /// <summary>The user (a member of the team's organisation).</summary>
+    public Guid UserId { get; set; }
+
+    /// <summary><c>maintainer</c> (manages the team's members) or <c>member</c>.</summary>
+    public string Role { get; set; } = string.Empty;
+
+    /// <summary>When the user was added.</summary>
+    public DateTimeOffset AddedAt { get; set; }
+}
+
+/// <summary>
+/// An invitation to an organisation (<c>auth_invitations</c>): a single-use token delivered by e-mail, stored only as its
+/// SHA-256 hash, expiring, revocable.
+/// </summary>
+public sealed class InvitationRecord
+{
+    /// <summary>The invitation id (a version 7 GUID).</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The organisation (tenant) id.</summary>
+    public string OrganizationId { get; set; } = string.Empty;
+
+    /// <summary>The address invited, as given (trimmed).</summary>
+    public string Email { get; set; } = string.Empty;
+
+    /// <summary>The address normalised like account emails.</summary>
+    public string NormalizedEmail { get; set; } = string.Empty;
+
+    /// <summary>The role the invitee gets.</summary>
+    public string Role { get; set; } = string.Empty;
+
+    /// <summary>The teams the invitee joins (as <c>member</c>), space-separated ids; empty for none.</summary>
+    public string TeamIds { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 of the token, lower-case hex. Unique.</summary>
+    public string TokenHash { get; set; } = string.Empty;
+
+    /// <summary>Who invited.</summary>
+    public Guid InvitedBy { get; set; }
+
+    /// <summary>When it was made (or last resent).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the token stops being accepted.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>When it was accepted, if it was.</summary>
+    public DateTimeOffset? AcceptedAt { get; set; }
+
+    /// <summary>The account that accepted it.</summary>
+    public Guid? AcceptedBy { get; set; }
+
+    /// <summary>When it was revoked, if it was.</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Foundation.Auditing;
 using Foundation.Auth.Accounts;
 using Foundation.Auth.ApiKeys;
+using Foundation.Auth.Passwords;
 using Foundation.Auth.Sessions;
 using Foundation.Auth.Storage;
 using Foundation.Auth.Tokens;
@@ -17,7 +18,7 @@ namespace Foundation.Auth.Organizations;
 /// their roles; switching a session's active organisation. Every command is one transaction, every change is audited
 /// (<c>organization.*</c>). A caller who is not a member of an organisation gets "not found", never a hint that it exists.
 /// </summary>
-public sealed class OrganizationService
+public sealed partial class OrganizationService
 {
     /// <summary>The audit actions.</summary>
     public static class AuditActions
@@ -39,9 +40,37 @@ public sealed class OrganizationService
 
         /// <summary>A session switched its active organisation.</summary>
         public const string Switched = "organization.switched";
+
+        /// <summary>An invitation was created (and sent).</summary>
+        public const string InvitationCreated = "organization.invitation.created";
+
+        /// <summary>An invitation was sent again with a new token.</summary>
+        public const string InvitationResent = "organization.invitation.resent";
+
+        /// <summary>An invitation was revoked.</summary>
+        public const string InvitationRevoked = "organization.invitation.revoked";
+
+        /// <summary>An invitation was accepted: a membership (and maybe an account) was created.</summary>
+        public const string InvitationAccepted = "organization.invitation.accepted";
+
+        /// <summary>A team was created.</summary>
+        public const string TeamCreated = "organization.team.created";
+
+        /// <summary>A team was renamed.</summary>
+        public const string TeamRenamed = "organization.team.renamed";
+
+        /// <summary>A team was deleted.</summary>
+        public const string TeamDeleted = "organization.team.deleted";
+
+        /// <summary>A member was added to a team or their team role changed.</summary>
+        public const string TeamMemberSet = "organization.team.member_set";
+
+        /// <summary>A member was removed from a team.</summary>
+        public const string TeamMemberRemoved = "organization.team.member_removed";
     }
 
     private const int MaxNameLength = OrganizationColumnLengths.Name;
+    private const int MaxTeamsPerInvitation = 20;
 
     private readonly AuthDbContext _db;
     private readonly IAccessTokenService _tokens;
@@ -51,6 +80,9 @@ public sealed class OrganizationService
     private readonly SessionValidationCache _sessionCache;
     private readonly ApiKeyValidationCache _apiKeyCache;
     private readonly IEnumerable<IOrganizationDeletionHandler> _deletionHandlers;
+    private readonly IPasswordHasher? _hasher;
+    private readonly IPasswordPolicy? _passwordPolicy;
+    private readonly Foundation.Email.IEmailSender? _emailSender;
 
     /// <summary>Creates the service.</summary>
     public OrganizationService(
@@ -61,7 +93,10 @@ public sealed class OrganizationService
         IOptions<AuthOptions> options,
         SessionValidationCache sessionCache,
         ApiKeyValidationCache apiKeyCache,
-        IEnumerable<IOrganizationDeletionHandler> deletionHandlers)
+        IEnumerable<IOrganizationDeletionHandler> deletionHandlers,
+        IPasswordHasher? hasher = null,
+        IPasswordPolicy? passwordPolicy = null,
+        Foundation.Email.IEmailSender? emailSender = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _db = db;
@@ -72,6 +107,9 @@ public sealed class OrganizationService
         _sessionCache = sessionCache;
         _apiKeyCache = apiKeyCache;
         _deletionHandlers = deletionHandlers;
+        _hasher = hasher;
+        _passwordPolicy = passwordPolicy;
+        _emailSender = emailSender;
     }
 
     /// <summary>The organisations <paramref name="userId"/> belongs to, by name; <paramref name="activeTenantId"/> is marked active.</summary>
@@ -320,6 +358,8 @@ public sealed class OrganizationService
             }
 
             _db.OrganizationMembers.Remove(target);
+            await _db.TeamMembers.Where(tm => tm.UserId == memberUserId && _db.Teams.Any(t => t.Id == tm.TeamId && t.OrganizationId == id))
+                .ExecuteDeleteAsync(ct).ConfigureAwait(false);
             await SyncHomeRolesAsync(id, memberUserId, string.Empty, ct).ConfigureAwait(false);
             await _db.SaveChangesAsync(ct).ConfigureAwait(false);
             await _db.Sessions.Where(s => s.UserId == memberUserId && s.TenantId == id && s.RevokedAt == null)

@@ -57,7 +57,10 @@ public sealed class SessionValidator : ISessionValidator
                 where s.Id == sessionId
                 let role = _db.OrganizationMembers.Where(m => m.OrganizationId == s.TenantId && m.UserId == s.UserId).Select(m => m.Role).FirstOrDefault()
                 let legacy = s.TenantId == u.TenantId && u.Roles != "" && !_db.Organizations.Any(o => o.Id == s.TenantId)
-                select new { s.UserId, s.ExpiresAt, s.RevokedAt, s.SecondFactorVerifiedAt, s.TenantId, u.Email, Roles = role ?? (legacy ? u.Roles : null), u.SecurityStamp, u.Status })
+                let team = _db.TeamMembers
+                    .Where(tm => tm.UserId == s.UserId && _db.Teams.Any(t => t.Id == tm.TeamId && t.OrganizationId == s.TenantId))
+                    .OrderBy(tm => tm.AddedAt).ThenBy(tm => tm.TeamId).Select(tm => (Guid?)tm.TeamId).FirstOrDefault()
+                select new { s.UserId, s.ExpiresAt, s.RevokedAt, s.SecondFactorVerifiedAt, s.TenantId, u.Email, Roles = role ?? (legacy ? u.Roles : null), u.SecurityStamp, u.Status, Team = team })
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             if (row is null)
             {
@@ -69,7 +72,7 @@ public sealed class SessionValidator : ISessionValidator
                 return CredentialCheck.Refused(NotAMember);
             }
 
-            snapshot = new SessionSnapshot(row.UserId, row.ExpiresAt, row.RevokedAt, row.SecondFactorVerifiedAt, row.TenantId, row.Email, row.Roles, row.SecurityStamp, row.Status);
+            snapshot = new SessionSnapshot(row.UserId, row.ExpiresAt, row.RevokedAt, row.SecondFactorVerifiedAt, row.TenantId, row.Email, row.Roles, row.SecurityStamp, row.Status, row.Team?.ToString());
 
             _cache.Set(sessionId, snapshot);
         }
@@ -116,6 +119,11 @@ public sealed class SessionValidator : ISessionValidator
         }
 
         AuthPrincipals.AddRoles(claims, s.Roles);
+        if (s.TeamId is { } team)
+        {
+            claims.Add(new Claim(AuthClaims.Team, team));
+        }
+
         if (s.SecondFactorVerifiedAt is { } verified)
         {
             claims.Add(new Claim(AuthClaims.SecondFactorTime, verified.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));

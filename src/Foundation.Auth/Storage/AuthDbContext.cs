@@ -36,6 +36,15 @@ public sealed class AuthDbContext : DbContext
     /// <summary>Memberships of users in organisations, with their role in each.</summary>
     public DbSet<OrganizationMemberRecord> OrganizationMembers => Set<OrganizationMemberRecord>();
 
+    /// <summary>Teams inside organisations.</summary>
+    public DbSet<TeamRecord> Teams => Set<TeamRecord>();
+
+    /// <summary>Members of teams, with their team role.</summary>
+    public DbSet<TeamMemberRecord> TeamMembers => Set<TeamMemberRecord>();
+
+    /// <summary>Invitations to organisations.</summary>
+    public DbSet<InvitationRecord> Invitations => Set<InvitationRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<AuthDbContext>(modelBuilder);
 

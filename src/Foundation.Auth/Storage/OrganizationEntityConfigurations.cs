@@ -8,6 +8,9 @@ internal static class OrganizationColumnLengths
 {
     public const int Name = 200;
     public const int Slug = 64;
+    public const int TeamName = 100;
+    public const int TeamRole = 16;
+    public const int TeamIds = 1024;
 }
 
 /// <summary><c>auth_organizations</c>: keyed by the tenant id; unique slug (when set).</summary>
@@ -43,5 +46,68 @@ internal sealed class OrganizationMemberRecordConfiguration : IEntityTypeConfigu
             .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_auth_organization_members_auth_organizations_organization_id");
         builder.HasOne<UserRecord>().WithMany().HasForeignKey(m => m.UserId)
             .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_auth_organization_members_auth_users_user_id");
+    }
+}
+
+/// <summary><c>auth_teams</c>: unique (organization_id, name); deleted with their organisation.</summary>
+internal sealed class TeamRecordConfiguration : IEntityTypeConfiguration<TeamRecord>
+{
+    public void Configure(EntityTypeBuilder<TeamRecord> builder)
+    {
+        builder.ToTable("auth_teams");
+        builder.HasKey(t => t.Id).HasName("pk_auth_teams");
+        builder.Property(t => t.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(t => t.OrganizationId).HasColumnName("organization_id").HasMaxLength(AuthColumnLengths.TenantId).IsRequired();
+        builder.Property(t => t.Name).HasColumnName("name").HasMaxLength(OrganizationColumnLengths.TeamName).IsRequired();
+        builder.Property(t => t.CreatedAt).HasColumnName("created_at");
+        builder.HasIndex(t => new { t.OrganizationId, t.Name }).IsUnique().HasDatabaseName("ix_auth_teams_organization_id_name");
+        builder.HasOne<OrganizationRecord>().WithMany().HasForeignKey(t => t.OrganizationId)
+            .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_auth_teams_auth_organizations_organization_id");
+    }
+}
+
+/// <summary><c>auth_team_members</c>: keyed by (team_id, user_id); deleted with their team or user.</summary>
+internal sealed class TeamMemberRecordConfiguration : IEntityTypeConfiguration<TeamMemberRecord>
+{
+    public void Configure(EntityTypeBuilder<TeamMemberRecord> builder)
+    {
+        builder.ToTable("auth_team_members");
+        builder.HasKey(m => new { m.TeamId, m.UserId }).HasName("pk_auth_team_members");
+        builder.Property(m => m.TeamId).HasColumnName("team_id");
+        builder.Property(m => m.UserId).HasColumnName("user_id");
+        builder.Property(m => m.Role).HasColumnName("role").HasMaxLength(OrganizationColumnLengths.TeamRole).IsRequired();
+        builder.Property(m => m.AddedAt).HasColumnName("added_at");
+        builder.HasIndex(m => m.UserId).HasDatabaseName("ix_auth_team_members_user_id");
+        builder.HasOne<TeamRecord>().WithMany().HasForeignKey(m => m.TeamId)
+            .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_auth_team_members_auth_teams_team_id");
+        builder.HasOne<UserRecord>().WithMany().HasForeignKey(m => m.UserId)
+            .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_auth_team_members_auth_users_user_id");
+    }
+}
+
+/// <summary><c>auth_invitations</c>: unique token_hash; indexed by (organization_id, normalized_email); deleted with their organisation.</summary>
+internal sealed class InvitationRecordConfiguration : IEntityTypeConfiguration<InvitationRecord>
+{
+    public void Configure(EntityTypeBuilder<InvitationRecord> builder)
+    {
+        builder.ToTable("auth_invitations");
+        builder.HasKey(i => i.Id).HasName("pk_auth_invitations");
+        builder.Property(i => i.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(i => i.OrganizationId).HasColumnName("organization_id").HasMaxLength(AuthColumnLengths.TenantId).IsRequired();
+        builder.Property(i => i.Email).HasColumnName("email").HasMaxLength(AuthColumnLengths.Email).IsRequired();
+        builder.Property(i => i.NormalizedEmail).HasColumnName("normalized_email").HasMaxLength(AuthColumnLengths.Email).IsRequired();
+        builder.Property(i => i.Role).HasColumnName("role").HasMaxLength(OrganizationColumnLengths.TeamRole).IsRequired();
+        builder.Property(i => i.TeamIds).HasColumnName("team_ids").HasMaxLength(OrganizationColumnLengths.TeamIds).IsRequired();
+        builder.Property(i => i.TokenHash).HasColumnName("token_hash").HasMaxLength(AuthColumnLengths.Sha256Hex).IsRequired();
+        builder.Property(i => i.InvitedBy).HasColumnName("invited_by");
+        builder.Property(i => i.CreatedAt).HasColumnName("created_at");
+        builder.Property(i => i.ExpiresAt).HasColumnName("expires_at");
+        builder.Property(i => i.AcceptedAt).HasColumnName("accepted_at");
+        builder.Property(i => i.AcceptedBy).HasColumnName("accepted_by");
+        builder.Property(i => i.RevokedAt).HasColumnName("revoked_at");
+        builder.HasIndex(i => i.TokenHash).IsUnique().HasDatabaseName("ix_auth_invitations_token_hash");
+        builder.HasIndex(i => new { i.OrganizationId, i.NormalizedEmail }).HasDatabaseName("ix_auth_invitations_organization_id_normalized_email");
+        builder.HasOne<OrganizationRecord>().WithMany().HasForeignKey(i => i.OrganizationId)
+            .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_auth_invitations_auth_organizations_organization_id");
     }
 }
