@@ -37,6 +37,13 @@ public sealed class AuthOptions
     /// </summary>
     public bool AllowSelfRegistrationIntoNamedTenants { get; set; }
 
+    /// <summary>
+    /// Custom permissions attached to roles (<c>Foundation:Auth:Permissions:{name}:{n}</c>): the roles that hold each permission
+    /// (a role includes every role below it). Each becomes the authorization policy
+    /// <c>PermissionPolicies.PolicyName(name)</c> = <c>foundation:permission:{name}</c>. Default empty.
+    /// </summary>
+    public IDictionary<string, IList<string>> Permissions { get; set; } = new Dictionary<string, IList<string>>(StringComparer.Ordinal);
+
     /// <summary>The roles a self-registered user gets. Default <c>member</c>.</summary>
     public IList<string> DefaultRoles { get; set; } = [Roles.Member];
 

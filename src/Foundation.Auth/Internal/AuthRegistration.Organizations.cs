@@ -1,5 +1,6 @@
 using Foundation.Auditing;
 using Foundation.Auth.ApiKeys;
+using Foundation.Auth.Authorization;
 using Foundation.Auth.Organizations;
 using Foundation.Auth.Passwords;
 using Foundation.Auth.Sessions;
@@ -17,6 +18,8 @@ internal static partial class AuthRegistration
     private static void RegisterOrganizations(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, OrganizationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, PermissionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>, PermissionPolicySetup>());
         services.TryAddScoped(sp => new OrganizationService(
             AuthStoreServices.GetDbContext(sp),
             sp.GetRequiredService<IAccessTokenService>(),

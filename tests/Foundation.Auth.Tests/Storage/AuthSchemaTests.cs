@@ -23,7 +23,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
     {
         await using var db = Database.CreateContext();
         var entityTypes = db.Model.GetEntityTypes().ToList();
-        entityTypes.Count.ShouldBe(7, "users, sessions, refresh tokens, API keys, signing keys, organisations, organisation members");
+        entityTypes.Count.ShouldBe(10, "users, sessions, refresh tokens, API keys, signing keys, organisations, organisation members, teams, team members, invitations");
         foreach (var entityType in entityTypes)
         {
             var table = entityType.GetTableName()!;

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Foundation.Email;
 using Foundation.Hosting.Tests.Infrastructure;
 using Foundation.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Foundation.Hosting.Tests.Auth;
 
@@ -16,7 +19,13 @@ public abstract class OrganizationTests : IAsyncLifetime
     private const string Password = "correct horse battery staple";
     private AuthTestHost? _host;
 
-    protected AuthTestHost Host => _host ?? throw new InvalidOperationException("Not initialised.");
+    /// <summary>The host's clock.</summary>
+    protected FakeTimeProvider Clock { get; } = TestClock.Create();
+
+    /// <summary>Every e-mail the host sends.</summary>
+    protected CapturingEmailSender Mail { get; } = new();
+
+    private protected AuthTestHost Host => _host ?? throw new InvalidOperationException("Not initialised.");
 
     protected virtual Task CreateDatabaseAsync() => Task.CompletedTask;
 
@@ -27,7 +36,11 @@ public abstract class OrganizationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await CreateDatabaseAsync();
-        _host = new AuthTestHost(Settings());
+        _host = new AuthTestHost(Settings(), s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton<IEmailSender>(Mail));
+            s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+        });
     }
 
     public async Task DisposeAsync()
@@ -173,7 +186,7 @@ public abstract class OrganizationTests : IAsyncLifetime
         // With a second owner, the first may step down.
         (await ChangeRoleAsync(client, ada, bobId, "owner")).Text("role").ShouldBe("owner");
         (await ChangeRoleAsync(client, ada, adaId, "member")).Text("role").ShouldBe("member");
-        Host.Audit.Events.Count(e => e.Action == "organization.member.role_changed").ShouldBe(5);
+        Host.Audit.Events.Count(e => e.Action == "organization.member.role_changed").ShouldBe(4);
     }
 
     [Fact]
@@ -307,6 +320,247 @@ public abstract class OrganizationTests : IAsyncLifetime
         renamed.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Managers_run_teams_and_a_member_s_calls_carry_their_team()
+    {
+        using var client = Host.CreateClient();
+        var ada = await SignUpAsync(client, "ada@example.com");
+        var bob = await SignUpAsync(client, "bob@example.com");
+        var carol = await SignUpAsync(client, "carol@example.com");
+        var bobId = await UserIdAsync(client, bob);
+        var carolId = await UserIdAsync(client, carol);
+        const string Org = "/api/v1/organizations/~default";
+
+        using (var memberCreates = await Send(client, HttpMethod.Post, $"{Org}/teams", bob, new { name = "Platform" }))
+        {
+            (await memberCreates.ShouldBeProblemAsync(403)).Text("code").ShouldBe("forbidden");
+        }
+
+        await ChangeRoleAsync(client, ada, bobId, "manager");
+        using var created = await Send(client, HttpMethod.Post, $"{Org}/teams", bob, new { name = "Platform" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var teamId = (await created.ReadJsonAsync()).Text("id");
+        using (var duplicate = await Send(client, HttpMethod.Post, $"{Org}/teams", ada, new { name = "Platform" }))
+        {
+            var problem = await duplicate.ShouldBeProblemAsync(409);
+            problem.Text("code").ShouldBe("team_name_taken");
+            problem.Text("field").ShouldBe("name");
+        }
+
+        using (var tooLong = await Send(client, HttpMethod.Post, $"{Org}/teams", ada, new { name = new string('t', 101) }))
+        {
+            (await tooLong.ShouldBeProblemAsync(400)).Text("field").ShouldBe("name");
+        }
+
+        using (var badRole = await Send(client, HttpMethod.Put, $"{Org}/teams/{teamId}/members/{carolId}", bob, new { role = "captain" }))
+        {
+            (await badRole.ShouldBeProblemAsync(400)).Text("field").ShouldBe("role");
+        }
+
+        using (var add = await Send(client, HttpMethod.Put, $"{Org}/teams/{teamId}/members/{carolId}", bob, new { role = "maintainer" }))
+        {
+            add.StatusCode.ShouldBe(HttpStatusCode.OK, await add.Content.ReadAsStringAsync());
+            (await add.ReadJsonAsync()).Text("role").ShouldBe("maintainer");
+        }
+
+        (await MeAsync(client, carol.Text("accessToken"))).Text("teamId").ShouldBe(teamId, "the team is the caller's team (ICurrentCaller.TeamId)");
+        (await MeAsync(client, ada.Text("accessToken"))).GetProperty("teamId").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        // A maintainer manages the team's members; an outsider to the organisation cannot be added.
+        using (var outsider = await Send(client, HttpMethod.Put, $"{Org}/teams/{teamId}/members/{Guid.NewGuid()}", carol, new { role = "member" }))
+        {
+            (await outsider.ShouldBeProblemAsync(404)).Text("code").ShouldBe("member_not_found");
+        }
+
+        using (var list = await Send(client, HttpMethod.Get, $"{Org}/teams", ada))
+        {
+            var teams = (await list.ReadJsonAsync()).EnumerateArray().ToList();
+            teams.Single().GetProperty("memberCount").GetInt32().ShouldBe(1);
+        }
+
+        using (var rename = await Send(client, HttpMethod.Patch, $"{Org}/teams/{teamId}", bob, new { name = "Platform Eng" }))
+        {
+            (await rename.ReadJsonAsync()).Text("name").ShouldBe("Platform Eng");
+        }
+
+        using (var leave = await Send(client, HttpMethod.Delete, $"{Org}/teams/{teamId}/members/{carolId}", carol))
+        {
+            leave.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        (await MeAsync(client, carol.Text("accessToken"))).GetProperty("teamId").ValueKind.ShouldBe(JsonValueKind.Null);
+        using (var delete = await Send(client, HttpMethod.Delete, $"{Org}/teams/{teamId}", bob))
+        {
+            delete.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        Host.Audit.Events.Select(e => e.Action).Where(a => a.StartsWith("organization.team.", StringComparison.Ordinal))
+            .ShouldBe(["organization.team.created", "organization.team.member_set", "organization.team.renamed", "organization.team.member_removed", "organization.team.deleted"]);
+    }
+
+    [Fact]
+    public async Task An_invitation_by_email_creates_the_account_and_the_new_member_sees_only_that_organisation()
+    {
+        using var client = Host.CreateClient();
+        var ada = await SignUpAsync(client, "ada@example.com");
+        var acme = await CreateAsync(client, ada, "Acme");
+        var inAcme = await SwitchAsync(client, ada, acme);
+        using (var key = await Send(client, HttpMethod.Post, "/api/v1/api-keys", ada, new { name = "acme-only" }))
+        {
+            key.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        using (var team = await Send(client, HttpMethod.Post, $"/api/v1/organizations/{acme}/teams", inAcme, new { name = "Research" }))
+        {
+            team.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var teamId = Guid.Parse((await (await client.SendAsync(Request(HttpMethod.Get, $"/api/v1/organizations/{acme}/teams", inAcme))).ReadJsonAsync()).EnumerateArray().Single().Text("id"));
+        using var invited = await Send(client, HttpMethod.Post, $"/api/v1/organizations/{acme}/invitations", inAcme, new { email = "dan@example.com", role = "viewer", teamIds = new[] { teamId } });
+        invited.StatusCode.ShouldBe(HttpStatusCode.Created, await invited.Content.ReadAsStringAsync());
+        var invitation = await invited.ReadJsonAsync();
+        invitation.Text("status").ShouldBe("pending");
+        (await invited.Content.ReadAsStringAsync()).ShouldNotContain("token", Case.Insensitive, "the token goes only to the address");
+
+        var mail = Mail.Messages.ShouldHaveSingleItem();
+        mail.To.ShouldBe("dan@example.com");
+        mail.Category.ShouldBe("invitation");
+        var token = CapturingEmailSender.TokenIn(mail);
+
+        using var accepted = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = Password });
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Created, await accepted.Content.ReadAsStringAsync());
+        var acceptance = await accepted.ReadJsonAsync();
+        acceptance.Text("organizationId").ShouldBe(acme);
+        acceptance.Text("role").ShouldBe("viewer");
+
+        using (var again = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token, password = Password }))
+        {
+            (await again.ShouldBeProblemAsync(409)).Text("code").ShouldBe("invitation_already_accepted");
+        }
+
+        // Dan signs in to Acme and sees Acme only: one organisation, its team, none of its owner's keys.
+        var dan = await Host.LoginAsync(client, "dan@example.com", Password, acceptance.Text("tenantId"));
+        var me = await MeAsync(client, dan.Text("accessToken"));
+        me.Text("tenantId").ShouldBe(acme);
+        me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldBe(["viewer"]);
+        me.Text("teamId").ShouldBe(teamId.ToString());
+        (await ListMineAsync(client, dan)).Select(o => o.Text("id")).ShouldBe([acme]);
+        (await ApiKeyNamesAsync(client, dan)).ShouldBeEmpty();
+        using (var notMember = await Send(client, HttpMethod.Post, "/api/v1/auth/switch-organization", dan, new { organizationId = "~default" }))
+        {
+            await notMember.ShouldBeProblemAsync(404);
+        }
+
+        using (var listed = await Send(client, HttpMethod.Get, $"/api/v1/organizations/{acme}/invitations", inAcme))
+        {
+            (await listed.ReadJsonAsync()).EnumerateArray().Single().Text("status").ShouldBe("accepted");
+        }
+
+        using (var reinvite = await Send(client, HttpMethod.Post, $"/api/v1/organizations/{acme}/invitations", inAcme, new { email = "DAN@example.com" }))
+        {
+            var problem = await reinvite.ShouldBeProblemAsync(409);
+            problem.Text("code").ShouldBe("already_member");
+            problem.Text("field").ShouldBe("email");
+        }
+
+        Host.Audit.Events.ShouldContain(e => e.Action == "organization.invitation.accepted" && e.TenantId == acme);
+    }
+
+    [Fact]
+    public async Task Revoked_expired_resent_and_misdirected_invitations_are_refused_clearly()
+    {
+        using var client = Host.CreateClient();
+        var ada = await SignUpAsync(client, "ada@example.com");
+        var bob = await SignUpAsync(client, "bob@example.com");
+        var bobId = await UserIdAsync(client, bob);
+        var erin = await SignUpAsync(client, "erin@example.com");
+        var erinId = await UserIdAsync(client, erin);
+        var acme = await CreateAsync(client, ada, "Acme");
+        var inAcme = await SwitchAsync(client, ada, acme);
+        var invitations = $"/api/v1/organizations/{acme}/invitations";
+
+        // Revoked.
+        var revokedId = await InviteAsync(client, inAcme, invitations, "frank@example.com");
+        var revokedToken = CapturingEmailSender.TokenIn(Mail.Messages[^1]);
+        using (var revoke = await Send(client, HttpMethod.Delete, $"{invitations}/{revokedId}", inAcme))
+        {
+            revoke.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        using (var afterRevoke = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = revokedToken, password = Password }))
+        {
+            (await afterRevoke.ShouldBeProblemAsync(410)).Text("code").ShouldBe("invitation_revoked");
+        }
+
+        // Resent: the old token stops working, the new one works.
+        var resentId = await InviteAsync(client, inAcme, invitations, "grace@example.com");
+        var firstToken = CapturingEmailSender.TokenIn(Mail.Messages[^1]);
+        using (var resend = await Send(client, HttpMethod.Post, $"{invitations}/{resentId}/resend", inAcme))
+        {
+            resend.StatusCode.ShouldBe(HttpStatusCode.OK, await resend.Content.ReadAsStringAsync());
+        }
+
+        var secondToken = CapturingEmailSender.TokenIn(Mail.Messages[^1]);
+        secondToken.ShouldNotBe(firstToken);
+        using (var oldToken = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = firstToken, password = Password }))
+        {
+            (await oldToken.ShouldBeProblemAsync(404)).Text("code").ShouldBe("invitation_not_found");
+        }
+
+        using (var malformed = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = "nope", password = Password }))
+        {
+            (await malformed.ShouldBeProblemAsync(400)).Text("field").ShouldBe("token");
+        }
+
+        // Signed in with another address: refused; signed in with the invited one: the existing account joins.
+        await InviteAsync(client, inAcme, invitations, "erin@example.com", role: "member");
+        var erinToken = CapturingEmailSender.TokenIn(Mail.Messages[^1]);
+        using (var wrongAccount = await Send(client, HttpMethod.Post, "/api/v1/invitations/accept", bob, new { token = erinToken }))
+        {
+            (await wrongAccount.ShouldBeProblemAsync(403)).Text("code").ShouldBe("invitation_for_another_address");
+        }
+
+        using (var rightAccount = await Send(client, HttpMethod.Post, "/api/v1/invitations/accept", erin, new { token = erinToken }))
+        {
+            rightAccount.StatusCode.ShouldBe(HttpStatusCode.OK, await rightAccount.Content.ReadAsStringAsync());
+        }
+
+        var erinInAcme = await SwitchAsync(client, erin, acme);
+        (await MeAsync(client, erinInAcme.Text("accessToken"))).Text("id").ShouldBe(erinId.ToString());
+
+        // Escalation: a manager cannot invite an admin; an unknown role is a 400.
+        using (var promote = await Send(client, HttpMethod.Patch, $"/api/v1/organizations/{acme}/members/{erinId}", inAcme, new { role = "manager" }))
+        {
+            promote.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var tooHigh = await Send(client, HttpMethod.Post, invitations, erinInAcme, new { email = "henry@example.com", role = "admin" }))
+        {
+            (await tooHigh.ShouldBeProblemAsync(403)).Text("code").ShouldBe("role_above_own");
+        }
+
+        using (var unknownRole = await Send(client, HttpMethod.Post, invitations, erinInAcme, new { email = "henry@example.com", role = "emperor" }))
+        {
+            (await unknownRole.ShouldBeProblemAsync(400)).Text("field").ShouldBe("role");
+        }
+
+        using (var badEmail = await Send(client, HttpMethod.Post, invitations, erinInAcme, new { email = "not-an-address" }))
+        {
+            (await badEmail.ShouldBeProblemAsync(400)).Text("field").ShouldBe("email");
+        }
+
+        // Expired: the clock passes the lifetime (7 days by default).
+        await InviteAsync(client, inAcme, invitations, "ivan@example.com");
+        var ivanToken = CapturingEmailSender.TokenIn(Mail.Messages[^1]);
+        Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        using (var expired = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = ivanToken, password = Password }))
+        {
+            (await expired.ShouldBeProblemAsync(410)).Text("code").ShouldBe("invitation_expired");
+        }
+
+        _ = bobId;
+    }
+
     protected async Task<JsonElement> SignUpAsync(HttpClient client, string email)
     {
         await Host.RegisterAsync(client, email, Password);
@@ -342,6 +596,13 @@ public abstract class OrganizationTests : IAsyncLifetime
         using var response = await Send(client, HttpMethod.Patch, $"/api/v1/organizations/{organization}/members/{userId}", tokens, new { role });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.ReadJsonAsync();
+    }
+
+    private async Task<Guid> InviteAsync(HttpClient client, JsonElement tokens, string path, string email, string role = "member")
+    {
+        using var response = await Send(client, HttpMethod.Post, path, tokens, new { email, role });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return Guid.Parse((await response.ReadJsonAsync()).Text("id"));
     }
 
     private async Task<JsonElement> CreateProblemAsync(HttpClient client, JsonElement tokens, object body, int status)
@@ -434,5 +695,40 @@ public sealed class OrganizationOnPostgresTests : OrganizationTests
             using var response = await Send(client, HttpMethod.Patch, $"/api/v1/organizations/~default/members/{target}", caller, new { role = "member" });
             return response.StatusCode;
         }
+    }
+}
+
+/// <summary>Keeps every e-mail "sent", so a test can read the invitation token the way the invitee would.</summary>
+public sealed class CapturingEmailSender : IEmailSender
+{
+    private readonly List<EmailMessage> _messages = [];
+
+    public IReadOnlyList<EmailMessage> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        lock (_messages)
+        {
+            _messages.Add(message);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The 43-character token in an invitation e-mail (after "token " or "token=").</summary>
+    public static string TokenIn(EmailMessage message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message.TextBody, "token[ =]([A-Za-z0-9_-]{43})");
+        match.Success.ShouldBeTrue(message.TextBody);
+        return match.Groups[1].Value;
     }
 }
