@@ -21,6 +21,9 @@ public sealed class AuthOptions
     /// <summary>API keys (<c>Foundation:Auth:ApiKeys</c>).</summary>
     public ApiKeyOptions ApiKeys { get; set; } = new();
 
+    /// <summary>Organisations, memberships and invitations (<c>Foundation:Auth:Organizations</c>).</summary>
+    public OrganizationOptions Organizations { get; set; } = new();
+
     /// <summary>
     /// Whether <c>POST /api/v1/auth/register</c> is open to anyone (403 when not). Default <see langword="true"/>.
     /// Accounts can always be created in code through <c>AccountService.RegisterAsync</c>.
@@ -33,6 +36,13 @@ public sealed class AuthOptions
     /// could join any tenant by naming it. Turn it on only where tenants are open by design.
     /// </summary>
     public bool AllowSelfRegistrationIntoNamedTenants { get; set; }
+
+    /// <summary>
+    /// Custom permissions attached to roles (<c>Foundation:Auth:Permissions:{name}:{n}</c>): the roles that hold each permission
+    /// (a role includes every role below it). Each becomes the authorization policy
+    /// <c>PermissionPolicies.PolicyName(name)</c> = <c>foundation:permission:{name}</c>. Default empty.
+    /// </summary>
+    public IDictionary<string, IList<string>> Permissions { get; set; } = new Dictionary<string, IList<string>>(StringComparer.Ordinal);
 
     /// <summary>The roles a self-registered user gets. Default <c>member</c>.</summary>
     public IList<string> DefaultRoles { get; set; } = [Roles.Member];
@@ -158,4 +168,24 @@ public sealed class ApiKeyOptions
     /// Default 5 seconds; 100 milliseconds to 5 minutes.
     /// </summary>
     public TimeSpan UsageFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Organisations, bound from <c>Foundation:Auth:Organizations</c>.</summary>
+public sealed class OrganizationOptions
+{
+    /// <summary>The most bytes (UTF-8) of an organisation's settings object. Default 4096; 2 to 65,536.</summary>
+    public int MaxSettingsBytes { get; set; } = 4096;
+
+    /// <summary>The most organisations one user may create. Default 20; 1 to 10,000.</summary>
+    public int MaxOrganizationsPerUser { get; set; } = 20;
+
+    /// <summary>How long an invitation can be accepted. Default 7 days; 1 hour to 90 days.</summary>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The page of your front end that accepts invitations; the e-mail links to it with <c>?token=...</c> appended
+    /// (it then calls <c>POST /api/v1/invitations/accept</c>). Default <see langword="null"/>: the e-mail gives the token
+    /// and the API call instead. An absolute http(s) URL without a query.
+    /// </summary>
+    public Uri? InvitationAcceptUrl { get; set; }
 }

@@ -13,11 +13,17 @@ public static class FoundationPolicies
     /// <summary>Admins and owners.</summary>
     public const string Admin = "foundation:role:admin";
 
-    /// <summary>Members, admins and owners.</summary>
+    /// <summary>Managers (who manage teams), admins and owners.</summary>
+    public const string Manager = "foundation:role:manager";
+
+    /// <summary>Members, managers, admins and owners.</summary>
     public const string Member = "foundation:role:member";
 
-    /// <summary>Anyone with a built-in role.</summary>
+    /// <summary>Anyone with a built-in role except guests.</summary>
     public const string Viewer = "foundation:role:viewer";
+
+    /// <summary>Anyone with a built-in role, guests included (for what is shared with guests).</summary>
+    public const string Guest = "foundation:role:guest";
 
     /// <summary>Platform operators: signed-in users the deployment names (<c>Foundation:Auth:PlatformOperators</c>), never via role claims or API keys.</summary>
     public const string PlatformOperator = "foundation:platform-operator";

@@ -33,6 +33,7 @@ public sealed record LoginRequest(string? Email, string? Password, string? Tenan
 /// <param name="Status">Active or disabled.</param>
 /// <param name="CreatedAt">When the account was created.</param>
 /// <param name="LastLoginAt">The last successful login.</param>
+/// <param name="TeamId">The user's team in the organisation (<c>ICurrentCaller.TeamId</c>): the team joined first there; <see langword="null"/> when none.</param>
 public sealed record UserProfile(
     Guid Id,
     string Email,
@@ -40,7 +41,8 @@ public sealed record UserProfile(
     IReadOnlyList<string> Roles,
     UserStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? LastLoginAt);
+    DateTimeOffset? LastLoginAt,
+    Guid? TeamId = null);
 
 /// <summary>The tokens of a session.</summary>
 /// <param name="AccessToken">The JWT for <c>Authorization: Bearer</c>.</param>

@@ -109,6 +109,7 @@ public sealed class AccountService
             CreatedAt = now,
         };
         _db.Users.Add(user);
+        await Organizations.MembershipRoles.AddOnRegistrationAsync(_db, tenant, user.Id, user.Roles, now, cancellationToken).ConfigureAwait(false);
         try
         {
             await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -444,10 +445,18 @@ public sealed class AccountService
     private async Task<TokenPair> CompleteRefreshAsync(
         UserRecord user, SessionRecord session, IssuedRefreshToken issued, ClientInfo client, string? reason, CancellationToken cancellationToken)
     {
+        // The session holds its active organisation; the role is the membership's there (gone: the refresh is refused).
+        var roles = await Organizations.MembershipRoles.ResolveAsync(_db, user, session.TenantId, cancellationToken).ConfigureAwait(false);
+        if (roles is null)
+        {
+            await AuditAsync("auth.refresh", AuditOutcome.Denied, user.Id, session.TenantId, client, "not-a-member", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException("You are no longer a member of the session's organisation; sign in again.");
+        }
+
         var access = await _tokens.IssueAsync(
-            new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
+            new AccessTokenRequest(user.Id, session.TenantId, RoleList.Split(roles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
             cancellationToken).ConfigureAwait(false);
-        await AuditAsync("auth.refresh", AuditOutcome.Success, user.Id, user.TenantId, client, reason, cancellationToken).ConfigureAwait(false);
+        await AuditAsync("auth.refresh", AuditOutcome.Success, user.Id, session.TenantId, client, reason, cancellationToken).ConfigureAwait(false);
         return new TokenPair(access.Token, access.ExpiresAt, issued.Token, issued.ExpiresAt, session.Id);
     }
 
@@ -471,8 +480,24 @@ public sealed class AccountService
     public async Task<UserProfile?> GetProfileAsync(Guid userId, string? tenantId, CancellationToken cancellationToken = default)
     {
         var tenant = NormalizeTenant(tenantId);
-        var user = await _db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && u.TenantId == tenant, cancellationToken).ConfigureAwait(false);
-        return user is null ? null : ToProfile(user);
+        var user = await _db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return null;
+        }
+
+        // The tenant is the caller's active organisation: the profile shows it and the role there.
+        var roles = await Organizations.MembershipRoles.ResolveAsync(_db, user, tenant, cancellationToken).ConfigureAwait(false);
+        if (roles is null)
+        {
+            return null;
+        }
+
+        var team = await _db.TeamMembers.AsNoTracking()
+            .Where(tm => tm.UserId == userId && _db.Teams.Any(t => t.Id == tm.TeamId && t.OrganizationId == tenant))
+            .OrderBy(tm => tm.AddedAt).ThenBy(tm => tm.TeamId).Select(tm => (Guid?)tm.TeamId)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return ToProfile(user) with { TenantId = tenant, Roles = RoleList.Split(roles), TeamId = team };
     }
 
     /// <summary>
@@ -545,8 +570,9 @@ public sealed class AccountService
             return (refresh, record);
         }, cancellationToken).ConfigureAwait(false);
 
+        var sessionRoles = await Organizations.MembershipRoles.ResolveAsync(_db, user, session.TenantId, cancellationToken).ConfigureAwait(false) ?? string.Empty;
         var access = await _tokens.IssueAsync(
-            new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
+            new AccessTokenRequest(user.Id, session.TenantId, RoleList.Split(sessionRoles), session.Id, user.SecurityStamp, user.Email, session.SecondFactorVerifiedAt),
             cancellationToken).ConfigureAwait(false);
         _sessionCache.InvalidateAll();
         await AuditAsync("auth.password.changed", AuditOutcome.Success, user.Id, user.TenantId, client, null, cancellationToken).ConfigureAwait(false);
@@ -654,13 +680,21 @@ public sealed class AccountService
 
     private async Task<TokenPair> StartSessionAsync(UserRecord user, ClientInfo client, DateTimeOffset? secondFactorAt, CancellationToken cancellationToken, Guid? sessionId = null)
     {
+        // A session starts in the user's own organisation, or the first one joined when the user left their own.
+        var active = await Organizations.MembershipRoles.ForNewSessionAsync(_db, user, cancellationToken).ConfigureAwait(false);
+        if (active is not { } start)
+        {
+            await AuditAsync("auth.login", AuditOutcome.Denied, user.Id, user.TenantId, client, "no-organization", cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationFailedException();
+        }
+
         var now = _time.GetUtcNow();
         var device = Sessions.UserAgentParser.Parse(client.UserAgent);
         var session = new SessionRecord
         {
             Id = sessionId ?? Guid.CreateVersion7(now),
             UserId = user.Id,
-            TenantId = user.TenantId,
+            TenantId = start.OrganizationId,
             CreatedAt = now,
             LastSeenAt = now,
             ExpiresAt = now.AddDays(_options.Tokens.RefreshTokenDays),
@@ -681,7 +715,7 @@ public sealed class AccountService
         _db.ChangeTracker.Clear();
 
         var access = await _tokens.IssueAsync(
-            new AccessTokenRequest(user.Id, user.TenantId, RoleList.Split(user.Roles), session.Id, user.SecurityStamp, user.Email, secondFactorAt),
+            new AccessTokenRequest(user.Id, start.OrganizationId, RoleList.Split(start.Roles), session.Id, user.SecurityStamp, user.Email, secondFactorAt),
             cancellationToken).ConfigureAwait(false);
         return new TokenPair(access.Token, access.ExpiresAt, refresh, record.ExpiresAt, session.Id);
     }

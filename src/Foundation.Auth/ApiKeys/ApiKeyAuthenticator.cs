@@ -99,11 +99,19 @@ public sealed class ApiKeyAuthenticator : IApiKeyAuthenticator
                 from k in db.ApiKeys.AsNoTracking()
                 join u in db.Users.AsNoTracking() on k.UserId equals u.Id
                 where k.KeyId == keyId
-                select new { k.Id, k.SecretHash, k.Scopes, k.IsActive, k.ExpiresAt, UserId = u.Id, u.TenantId, u.Email, u.Roles, u.Status })
+
+                // A key acts in the organisation it was made in, with its owner's current role there; none when the
+                // owner left it (the key is then refused as inactive).
+                let role = db.OrganizationMembers.Where(m => m.OrganizationId == k.TenantId && m.UserId == u.Id).Select(m => m.Role).FirstOrDefault()
+                let legacy = k.TenantId == u.TenantId && u.Roles != "" && !db.Organizations.Any(o => o.Id == k.TenantId)
+                let team = db.TeamMembers
+                    .Where(tm => tm.UserId == u.Id && db.Teams.Any(t => t.Id == tm.TeamId && t.OrganizationId == k.TenantId))
+                    .OrderBy(tm => tm.AddedAt).ThenBy(tm => tm.TeamId).Select(tm => (Guid?)tm.TeamId).FirstOrDefault()
+                select new { k.Id, k.SecretHash, k.Scopes, k.IsActive, k.ExpiresAt, UserId = u.Id, k.TenantId, u.Email, Roles = role ?? (legacy ? u.Roles : null), u.Status, Team = team })
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             return row is null
                 ? null
-                : new ApiKeySnapshot(keyId, row.Id, ApiKeyFormat.DecodeHash(row.SecretHash), row.Scopes, row.IsActive, row.ExpiresAt, row.UserId, row.TenantId, row.Email, row.Roles, row.Status);
+                : new ApiKeySnapshot(keyId, row.Id, ApiKeyFormat.DecodeHash(row.SecretHash), row.Scopes, row.IsActive && row.Roles is not null, row.ExpiresAt, row.UserId, row.TenantId, row.Email, row.Roles ?? string.Empty, row.Status, row.Team?.ToString());
         }
     }
 
@@ -153,6 +161,11 @@ public sealed class ApiKeyAuthenticator : IApiKeyAuthenticator
         }
 
         AuthPrincipals.AddRoles(claims, row.Roles);
+        if (row.TeamId is { } team)
+        {
+            claims.Add(new Claim(AuthClaims.Team, team));
+        }
+
         foreach (var range in row.Scopes.AsSpan().Split(' '))
         {
             var scope = row.Scopes.AsSpan()[range];

@@ -175,4 +175,5 @@ internal sealed record ApiKeySnapshot(
     string TenantId,
     string Email,
     string Roles,
-    UserStatus Status);
+    UserStatus Status,
+    string? TeamId = null);

@@ -1,8 +1,8 @@
 namespace Foundation.Auth;
 
 /// <summary>
-/// The built-in roles, highest first: <c>owner</c> &gt; <c>admin</c> &gt; <c>member</c> &gt; <c>viewer</c>.
-/// A role includes every role below it.
+/// The built-in roles, highest first: <c>owner</c> &gt; <c>admin</c> &gt; <c>manager</c> &gt; <c>member</c> &gt; <c>viewer</c> &gt; <c>guest</c>.
+/// A role includes every role below it. A user holds one role per organisation (its membership).
 /// </summary>
 public static class Roles
 {
@@ -12,11 +12,20 @@ public static class Roles
     /// <summary>Administers the tenant's users and settings.</summary>
     public const string Admin = "admin";
 
+    /// <summary>Manages the organisation's teams (creates them, adds and removes their members) and invites members; below admin.</summary>
+    public const string Manager = "manager";
+
     /// <summary>A regular user.</summary>
     public const string Member = "member";
 
     /// <summary>Read-only access.</summary>
     public const string Viewer = "viewer";
+
+    /// <summary>
+    /// Below viewer: access only to what is shared with them. Satisfies no built-in role policy except
+    /// <see cref="Authorization.RolePolicies.Guest"/>; endpoints that share something with guests say so explicitly.
+    /// </summary>
+    public const string Guest = "guest";
 
     /// <summary>
     /// Runs the deployment for every tenant (changes the global price catalog, for example). Not a tenant role and outside the hierarchy:
@@ -26,7 +35,7 @@ public static class Roles
     public const string PlatformOperator = "platform-operator";
 
     /// <summary>The hierarchy, highest first.</summary>
-    public static IReadOnlyList<string> Hierarchy { get; } = [Owner, Admin, Member, Viewer];
+    public static IReadOnlyList<string> Hierarchy { get; } = [Owner, Admin, Manager, Member, Viewer, Guest];
 
     /// <summary>The rank of <paramref name="role"/> (0 = owner), or -1 when it is not a built-in role.</summary>
     public static int Rank(string role)

@@ -18,8 +18,9 @@ public static class AuthEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the whole account API: <see cref="MapFoundationAuthAccountApi"/> (<c>/api/v1/auth</c>),
-    /// <see cref="MapFoundationSessionApi"/> (<c>/api/v1/sessions</c>) and <see cref="MapFoundationApiKeyApi"/>
-    /// (<c>/api/v1/api-keys</c>). Returns one group around the three, so the host can add policies (rate limits, CORS)
+    /// <see cref="MapFoundationSessionApi"/> (<c>/api/v1/sessions</c>), <see cref="MapFoundationApiKeyApi"/>
+    /// (<c>/api/v1/api-keys</c>) and <see cref="MapFoundationOrganizationsApi"/> (<c>/api/v1/organizations</c>,
+    /// <c>/api/v1/auth/switch-organization</c>). Returns one group around them, so the host can add policies (rate limits, CORS)
     /// to all of them; map the three one by one to treat them differently.
     /// </summary>
     public static RouteGroupBuilder MapFoundationAuthApi(this IEndpointRouteBuilder endpoints)
@@ -29,6 +30,7 @@ public static class AuthEndpointRouteBuilderExtensions
         group.MapFoundationAuthAccountApi();
         group.MapFoundationSessionApi();
         group.MapFoundationApiKeyApi();
+        group.MapFoundationOrganizationsApi();
         return group;
     }
 
@@ -141,6 +143,24 @@ public static class AuthEndpointRouteBuilderExtensions
 
         AccountEmailEndpoints.Map(auth);
         return auth;
+    }
+
+    /// <summary>
+    /// Maps the organisation API for signed-in users' sessions (<see cref="FoundationPolicies.UserSession"/>):
+    /// <c>/api/v1/organizations</c> (<c>GET</c> mine, <c>POST</c> create), <c>/api/v1/organizations/{id}</c> (<c>GET</c>,
+    /// <c>PATCH</c>, <c>DELETE</c>), <c>.../{id}/members</c> and <c>.../{id}/members/{userId}</c> (<c>PATCH</c> role,
+    /// <c>DELETE</c>), <c>.../{id}/teams</c> (and their members), <c>.../{id}/invitations</c> (create, list, resend, revoke),
+    /// <c>POST /api/v1/auth/switch-organization</c> and <c>POST /api/v1/invitations/accept</c> (anonymous allowed). Returns one group around them. Refusals are
+    /// problem answers with a <c>code</c> (400 naming the field, 403, 404, 409 <c>last_owner</c>/<c>slug_taken</c>).
+    /// </summary>
+    public static RouteGroupBuilder MapFoundationOrganizationsApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(string.Empty);
+        OrganizationEndpoints.Map(group);
+        OrganizationEndpoints.MapSwitch(group);
+        OrganizationEndpoints.MapAccept(group);
+        return group;
     }
 
     /// <summary>

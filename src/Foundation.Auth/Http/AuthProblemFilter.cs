@@ -5,7 +5,8 @@ namespace Foundation.Auth.Http;
 
 /// <summary>
 /// Turns Foundation.Auth's typed refusals into problem answers: validation -> 400 naming the field, failed
-/// credentials -> 401 (with <c>WWW-Authenticate: Bearer</c>), conflicts -> 409. Nothing else is caught. The groups of
+/// credentials -> 401 (with <c>WWW-Authenticate: Bearer</c>), conflicts -> 409, organisation refusals -> their own status
+/// (403/404/409/410/503) with a <c>code</c>. Nothing else is caught. The groups of
 /// <c>MapFoundationAuthApi()</c> and <c>MapFoundationTotpApi()</c> carry it; add it to your own endpoints that call
 /// <see cref="Accounts.AccountService"/> to answer the same problems.
 /// </summary>
@@ -69,6 +70,29 @@ public sealed class AuthProblemFilter : IEndpointFilter
                 Title = "E-mail could not be sent",
                 Detail = ex.Message,
             });
+        }
+        catch (Organizations.OrganizationRefusedException ex)
+        {
+            var problem = new ProblemDetails
+            {
+                Status = ex.StatusCode,
+                Title = ex.StatusCode switch
+                {
+                    StatusCodes.Status403Forbidden => "Forbidden",
+                    StatusCodes.Status404NotFound => "Not found",
+                    StatusCodes.Status410Gone => "Gone",
+                    StatusCodes.Status503ServiceUnavailable => "Service unavailable",
+                    _ => "Conflict",
+                },
+                Detail = ex.Message,
+            };
+            problem.Extensions["code"] = ex.Code;
+            if (ex.Field is not null)
+            {
+                problem.Extensions["field"] = ex.Field;
+            }
+
+            return Results.Problem(problem);
         }
         catch (AuthConflictException ex)
         {

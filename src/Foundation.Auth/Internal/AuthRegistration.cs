@@ -38,5 +38,6 @@ internal static partial class AuthRegistration
             sp.GetRequiredService<SessionValidationCache>(),
             sp.GetRequiredService<Foundation.Auth.ApiKeys.ApiKeyValidationCache>()));
         AccountMail.AccountEmailRegistration.Add(services);
+        RegisterOrganizations(services);
     }
 }

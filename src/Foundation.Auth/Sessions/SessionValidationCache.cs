@@ -114,4 +114,5 @@ internal sealed record SessionSnapshot(
     string Email,
     string Roles,
     string SecurityStamp,
-    UserStatus Status);
+    UserStatus Status,
+    string? TeamId = null);

@@ -27,6 +27,9 @@ public sealed class SessionValidator : ISessionValidator
     /// <summary>The refusal when the security stamp changed since the token was issued.</summary>
     public const string SecurityStampChanged = "security stamp changed";
 
+    /// <summary>The refusal when the user is no longer a member of the session's active organisation.</summary>
+    public const string NotAMember = "not a member of the organization";
+
     private readonly AuthDbContext _db;
     private readonly TimeProvider _timeProvider;
     private readonly SessionValidationCache _cache;
@@ -47,16 +50,29 @@ public sealed class SessionValidator : ISessionValidator
     {
         if (!_cache.TryGet(sessionId, out var snapshot))
         {
-            snapshot = await (
+            // The tenant is the session's active organisation; the roles are the membership's there (see MembershipRoles).
+            var row = await (
                 from s in _db.Sessions.AsNoTracking()
                 join u in _db.Users.AsNoTracking() on s.UserId equals u.Id
                 where s.Id == sessionId
-                select new SessionSnapshot(s.UserId, s.ExpiresAt, s.RevokedAt, s.SecondFactorVerifiedAt, u.TenantId, u.Email, u.Roles, u.SecurityStamp, u.Status))
+                let role = _db.OrganizationMembers.Where(m => m.OrganizationId == s.TenantId && m.UserId == s.UserId).Select(m => m.Role).FirstOrDefault()
+                let legacy = s.TenantId == u.TenantId && u.Roles != "" && !_db.Organizations.Any(o => o.Id == s.TenantId)
+                let team = _db.TeamMembers
+                    .Where(tm => tm.UserId == s.UserId && _db.Teams.Any(t => t.Id == tm.TeamId && t.OrganizationId == s.TenantId))
+                    .OrderBy(tm => tm.AddedAt).ThenBy(tm => tm.TeamId).Select(tm => (Guid?)tm.TeamId).FirstOrDefault()
+                select new { s.UserId, s.ExpiresAt, s.RevokedAt, s.SecondFactorVerifiedAt, s.TenantId, u.Email, Roles = role ?? (legacy ? u.Roles : null), u.SecurityStamp, u.Status, Team = team })
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            if (snapshot is null)
+            if (row is null)
             {
                 return CredentialCheck.Refused(SessionRevoked);
             }
+
+            if (row.Roles is null)
+            {
+                return CredentialCheck.Refused(NotAMember);
+            }
+
+            snapshot = new SessionSnapshot(row.UserId, row.ExpiresAt, row.RevokedAt, row.SecondFactorVerifiedAt, row.TenantId, row.Email, row.Roles, row.SecurityStamp, row.Status, row.Team?.ToString());
 
             _cache.Set(sessionId, snapshot);
         }
@@ -103,6 +119,11 @@ public sealed class SessionValidator : ISessionValidator
         }
 
         AuthPrincipals.AddRoles(claims, s.Roles);
+        if (s.TeamId is { } team)
+        {
+            claims.Add(new Claim(AuthClaims.Team, team));
+        }
+
         if (s.SecondFactorVerifiedAt is { } verified)
         {
             claims.Add(new Claim(AuthClaims.SecondFactorTime, verified.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));

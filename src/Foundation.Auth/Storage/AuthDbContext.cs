@@ -33,6 +33,21 @@ public sealed class AuthDbContext : DbContext
     /// <summary>Single-use account e-mail tokens (password reset, e-mail confirmation, change of e-mail).</summary>
     public DbSet<AccountTokenRecord> AccountTokens => Set<AccountTokenRecord>();
 
+    /// <summary>Organisations (the tenants, first-class).</summary>
+    public DbSet<OrganizationRecord> Organizations => Set<OrganizationRecord>();
+
+    /// <summary>Memberships of users in organisations, with their role in each.</summary>
+    public DbSet<OrganizationMemberRecord> OrganizationMembers => Set<OrganizationMemberRecord>();
+
+    /// <summary>Teams inside organisations.</summary>
+    public DbSet<TeamRecord> Teams => Set<TeamRecord>();
+
+    /// <summary>Members of teams, with their team role.</summary>
+    public DbSet<TeamMemberRecord> TeamMembers => Set<TeamMemberRecord>();
+
+    /// <summary>Invitations to organisations.</summary>
+    public DbSet<InvitationRecord> Invitations => Set<InvitationRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder) => StoreModel.ApplyConfigurationsBeside<AuthDbContext>(modelBuilder);
 

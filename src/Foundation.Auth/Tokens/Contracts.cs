@@ -31,6 +31,12 @@ public static class AuthClaims
 
     /// <summary>A scope of an API key; one claim per scope.</summary>
     public const string Scope = "scope";
+
+    /// <summary>
+    /// The caller's team in the active organisation (<c>ICurrentCaller.TeamId</c>, Costing's team budget scope): the team
+    /// the user was added to first there. Set on the principal of each request from the database, not carried in tokens.
+    /// </summary>
+    public const string Team = "team";
 }
 
 /// <summary>What goes into an access token.</summary>

@@ -116,6 +116,7 @@ public static class FoundationApplicationBuilderExtensions
         packages.MapFoundationAuthAccountApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth));
         packages.MapFoundationSessionApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationApiKeyApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
+        packages.MapFoundationOrganizationsApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationTotpApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Auth));
         packages.MapFoundationLlmProviderKeysApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Api));
         packages.MapFoundationLlmApi().WithMetadata(new RateLimitGroupAttribute(RateLimitGroups.Llm));

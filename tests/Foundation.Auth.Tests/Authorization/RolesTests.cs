@@ -8,6 +8,11 @@ public class RolesTests
     [InlineData("admin", "member", true)]
     [InlineData("member", "admin", false)]
     [InlineData("viewer", "member", false)]
+    [InlineData("admin", "manager", true)]
+    [InlineData("manager", "member", true)]
+    [InlineData("member", "manager", false)]
+    [InlineData("viewer", "guest", true)]
+    [InlineData("guest", "viewer", false)]
     [InlineData("ADMIN", "admin", true)]
     [InlineData("billing", "billing", true)]
     [InlineData("billing", "viewer", false)]
@@ -21,7 +26,9 @@ public class RolesTests
     public void Rank_orders_the_hierarchy()
     {
         Roles.Rank("owner").ShouldBe(0);
-        Roles.Rank("viewer").ShouldBe(3);
+        Roles.Rank("manager").ShouldBe(2);
+        Roles.Rank("viewer").ShouldBe(4);
+        Roles.Rank("guest").ShouldBe(5);
         Roles.Rank("unknown").ShouldBe(-1);
     }
 }

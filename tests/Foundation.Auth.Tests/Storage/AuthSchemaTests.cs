@@ -23,7 +23,7 @@ public abstract class AuthSchemaTests<TDatabase> : IClassFixture<TDatabase>
     {
         await using var db = Database.CreateContext();
         var entityTypes = db.Model.GetEntityTypes().ToList();
-        entityTypes.Count.ShouldBe(6);
+        entityTypes.Count.ShouldBe(11, "users, sessions, refresh tokens, API keys, signing keys, account tokens, organisations, organisation members, teams, team members, invitations");
         foreach (var entityType in entityTypes)
         {
             var table = entityType.GetTableName()!;

@@ -317,7 +317,7 @@ internal sealed class AuthTestHost : IDisposable
 {
     private readonly SampleAppFactory _factory;
 
-    public AuthTestHost(IReadOnlyDictionary<string, string?>? settings = null)
+    public AuthTestHost(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -332,7 +332,11 @@ internal sealed class AuthTestHost : IDisposable
         }
 
         _factory = new SampleAppFactory(all);
-        Factory = _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<IAuditEventWriter>(Audit))));
+        Factory = _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton<IAuditEventWriter>(Audit));
+            services?.Invoke(s);
+        }));
     }
 
     public RecordingAuditWriter Audit { get; } = new();
