@@ -93,7 +93,7 @@ internal static class SqliteSnapshot
 internal static class PostgresSnapshot
 {
     public static Task TakeAsync(BackupOptions options, string connectionString, string destination, CancellationToken cancellationToken) =>
-        RunAsync(options.PgDumpPath, connectionString, ["--format=custom", "--no-password", "--file", destination], "pg_dump", cancellationToken);
+        RunAsync(options.PgDumpPath, connectionString, ["--format=custom", "--compress=0", "--no-password", "--file", destination], "pg_dump", cancellationToken);
 
     /// <summary>Reads the archive's table of contents: a damaged or foreign file fails here, before anything is restored.</summary>
     public static Task CheckAsync(BackupOptions options, string connectionString, string archive, CancellationToken cancellationToken) =>
