@@ -21,6 +21,9 @@ internal sealed partial class BackupScheduler(
     /// <summary>Raised after each scheduled run (the manifest, or null when it failed); tests wait on it.</summary>
     internal Action<BackupManifest?>? RunCompleted { get; set; }
 
+    /// <summary>Raised when the scheduler starts waiting for the next occurrence (given); tests advance their clock after it.</summary>
+    internal Action<DateTimeOffset>? Waiting { get; set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Backups;
@@ -51,7 +54,9 @@ internal sealed partial class BackupScheduler(
                 return;
             }
 
-            await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
+            var delay = Task.Delay(next - now, time, stoppingToken);
+            Waiting?.Invoke(next);
+            await delay.ConfigureAwait(false);
             BackupManifest? manifest = null;
             try
             {
