@@ -121,7 +121,8 @@ public static class FoundationServiceCollectionExtensions
 
         // Storage: file metadata on the same database, content under {DataDirectory}/files unless Foundation:Storage says otherwise.
         services.AddFoundationStorage(configuration).UseDbContext(FoundationDatabase.Configure)
-            .UseDefaultRootPath(StorageRootPath);
+            .UseDefaultRootPath(StorageRootPath)
+            .UseDefaultBackups(BackupDatabase, sp => DataDirectoryPath(sp, "backups"));
 
         // LLM: the router, the provider-key store (bring your own key) and the gateway's services (demo deployment, env-var providers).
         Foundation.Hosting.Composition.LlmGatewayRegistration.AddFoundationLlmGateway(services, configuration);
@@ -141,6 +142,38 @@ public static class FoundationServiceCollectionExtensions
         catch (OptionsValidationException)
         {
             return "files";
+        }
+    }
+
+    /// <summary>Backups snapshot <c>Foundation:Database</c> (the same connection string the stores use) and are kept under <c>{DataDirectory}/backups</c>.</summary>
+    private static Foundation.Storage.Backups.BackupDatabaseOptions BackupDatabase(IServiceProvider services)
+    {
+        try
+        {
+            var database = services.GetRequiredService<IOptions<FoundationOptions>>().Value.Database;
+            return new Foundation.Storage.Backups.BackupDatabaseOptions
+            {
+                Provider = database.Provider == DatabaseProvider.PostgreSql
+                    ? Foundation.Storage.Backups.BackupDatabaseProvider.PostgreSql
+                    : Foundation.Storage.Backups.BackupDatabaseProvider.Sqlite,
+                ConnectionString = database.ConnectionString,
+            };
+        }
+        catch (OptionsValidationException)
+        {
+            return new Foundation.Storage.Backups.BackupDatabaseOptions();
+        }
+    }
+
+    private static string DataDirectoryPath(IServiceProvider services, string folder)
+    {
+        try
+        {
+            return Path.Combine(services.GetRequiredService<FoundationPaths>().DataDirectory, folder);
+        }
+        catch (OptionsValidationException)
+        {
+            return folder;
         }
     }
 

@@ -92,7 +92,8 @@ public static class StorageServiceCollectionExtensions
         var backups = options.Backups;
         if (backups.Target == BackupTargetKind.S3)
         {
-            return new S3BackupTarget(CreateS3Client(options.S3), backups.S3Bucket is { Length: > 0 } bucket ? bucket : options.S3.Bucket!, backups.S3Prefix);
+            return new S3BackupTarget(CreateS3Client(options.S3), backups.S3Bucket is { Length: > 0 } bucket ? bucket : options.S3.Bucket!, backups.S3Prefix,
+                Math.Max(5, options.S3.PartSizeMiB) * 1024L * 1024);
         }
 
         return new FileSystemBackupTarget(backups.Path is { Length: > 0 } path
