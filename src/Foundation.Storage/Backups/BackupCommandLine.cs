@@ -22,10 +22,10 @@ public static class BackupCommandLine
         ArgumentNullException.ThrowIfNull(args);
         output ??= Console.Out;
         error ??= Console.Error;
-        var backups = services.GetRequiredService<BackupService>();
         try
         {
-            switch (args)
+            var backups = services.GetRequiredService<BackupService>();
+            switch (Positional(args))
             {
                 case ["backup"]:
                     var made = await backups.BackupAsync(cancellationToken).ConfigureAwait(false);
@@ -58,6 +58,38 @@ public static class BackupCommandLine
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 1;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            // The configuration is wrong (the same failures would stop the app's start): each names its key.
+            foreach (var failure in e.Failures)
+            {
+                await error.WriteLineAsync(failure).ConfigureAwait(false);
+            }
+
+            return 1;
+        }
+    }
+
+    /// <summary>The command and its id, without configuration arguments (<c>--Foundation:DataDirectory=/srv/data</c> or <c>--key value</c>).</summary>
+    private static string[] Positional(string[] args)
+    {
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith('-'))
+            {
+                if (!args[i].Contains('=', StringComparison.Ordinal))
+                {
+                    i++; // --key value: the value belongs to the configuration
+                }
+
+                continue;
+            }
+
+            positional.Add(args[i]);
+        }
+
+        return [.. positional];
     }
 
     private static string Line(BackupManifest m) => string.Create(CultureInfo.InvariantCulture,

@@ -210,7 +210,11 @@ public sealed partial class BackupService
             }
             finally
             {
-                File.Delete(restored);
+                // The integrity check's read-only connection leaves the (empty) -wal and -shm of the checked file behind.
+                foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+                {
+                    File.Delete(restored + suffix);
+                }
             }
         }
 
