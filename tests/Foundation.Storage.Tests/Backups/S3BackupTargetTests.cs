@@ -113,6 +113,32 @@ public sealed class S3BackupTargetTests(S3rverServer s3) : IClassFixture<S3rverS
     }
 
     [Fact]
+    public async Task A_file_larger_than_a_part_goes_up_as_a_multipart_upload_and_reads_back_byte_identical()
+    {
+        var bucket = await s3.CreateBucketAsync();
+        using var client = s3.CreateClient();
+        var target = new S3BackupTarget(client, bucket, "p/", 5 * 1024 * 1024);
+        var file = Path.GetTempFileName();
+        try
+        {
+            var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes((11 * 1024 * 1024) + 321);
+            await File.WriteAllBytesAsync(file, content);
+            await target.UploadAsync("20260101T000000Z-00000000.fbk", file);
+            (await target.ListAsync()).ShouldBe(["20260101T000000Z-00000000.fbk"]);
+            await using var read = await target.OpenReadAsync("20260101T000000Z-00000000.fbk");
+            using var copy = new MemoryStream();
+            await read.CopyToAsync(copy);
+            copy.ToArray().ShouldBe(content);
+            await Should.ThrowAsync<FileNotFoundException>(() => target.OpenReadAsync("20260101T000000Z-11111111.fbk"));
+            await Should.ThrowAsync<ArgumentException>(() => target.DeleteAsync("../escape"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Misconfigured_backups_fail_the_start_naming_each_key()
     {
         using var services = Services("unused", _database, new Dictionary<string, string?>
