@@ -32,7 +32,9 @@ public sealed class BackupScheduleTests : IAsyncLifetime
         options.Enabled = true;
         options.Schedule = "0 */6 * * *";
         options.Retention = new BackupRetentionOptions { Hourly = 3, Daily = 2, Weekly = 2, Monthly = 2 };
-        using var telemetry = new StorageTelemetry(null);
+        // Its own meter (scoped to this test), so other tests' StorageTelemetry instances running meanwhile are not observed.
+        using var meters = new ScopedMeterFactory();
+        using var telemetry = new StorageTelemetry(meters);
         var target = new FileSystemBackupTarget(_folder);
         var service = Backups.Service(options, target, time, telemetry);
         using var scheduler = new BackupScheduler(service, Microsoft.Extensions.Options.Options.Create(new StorageOptions { Backups = options }), time, telemetry,
@@ -46,7 +48,7 @@ public sealed class BackupScheduleTests : IAsyncLifetime
         double? gauge = null;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == StorageTelemetry.Name && instrument.Name == "foundation.storage.backup.last_success.timestamp")
+            if (instrument.Meter.Scope == meters && instrument.Meter.Name == StorageTelemetry.Name && instrument.Name == "foundation.storage.backup.last_success.timestamp")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -131,6 +133,20 @@ public sealed class BackupScheduleTests : IAsyncLifetime
         });
         BackupRetention.Keep(backups, new BackupRetentionOptions { Hourly = 0, Daily = 0, Weekly = 0, Monthly = 0 }).ShouldBe(["b9"]);
         BackupRetention.Keep(backups, new BackupRetentionOptions { Hourly = 0, Daily = 3, Weekly = 0, Monthly = 0 }).Order(StringComparer.Ordinal).ShouldBe(["b7", "b8", "b9"]);
+    }
+
+    private sealed class ScopedMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Scope = this });
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 
     private static DateTimeOffset At(int year, int month, int day, int hour) => new(year, month, day, hour, 0, 0, TimeSpan.Zero);
