@@ -16,6 +16,14 @@ builder.Services.AddHostedService<SampleBudgets>();
 
 var app = builder.Build();
 
+// `dotnet run --project samples/Foundation.Sample.Web -- backup | list | verify <id|latest> | restore <id|latest>` (docs/backups.md):
+// the database backups of Foundation.Storage, run with the app's own configuration instead of serving. Stop the app before a restore.
+if (Foundation.Storage.Backups.BackupCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await Foundation.Storage.Backups.BackupCommandLine.RunAsync(app.Services, args);
+    return;
+}
+
 app.UseFoundation();
 app.UseStaticFiles();
 

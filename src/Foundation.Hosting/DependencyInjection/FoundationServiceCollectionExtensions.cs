@@ -125,7 +125,8 @@ public static class FoundationServiceCollectionExtensions
 
         // Storage: file metadata on the same database, content under {DataDirectory}/files unless Foundation:Storage says otherwise.
         services.AddFoundationStorage(configuration).UseDbContext(FoundationDatabase.Configure)
-            .UseDefaultRootPath(StorageRootPath);
+            .UseDefaultRootPath(StorageRootPath)
+            .UseDefaultBackups(BackupDatabase, sp => DataSubdirectory(sp, "backups"));
 
         // Feature flags: each organisation's flags on the same database, evaluated by Microsoft.FeatureManagement (IFeatureManager, endpoint filter).
         services.AddFoundationFeatureFlags(configuration).UseDbContext(FoundationDatabase.Configure);
@@ -148,6 +149,26 @@ public static class FoundationServiceCollectionExtensions
         catch (OptionsValidationException)
         {
             return "files";
+        }
+    }
+
+    /// <summary>Backups snapshot <c>Foundation:Database</c> (the same connection string the stores use) and are kept under <c>{DataDirectory}/backups</c>.</summary>
+    private static Foundation.Storage.Backups.BackupDatabaseOptions BackupDatabase(IServiceProvider services)
+    {
+        try
+        {
+            var database = services.GetRequiredService<IOptions<FoundationOptions>>().Value.Database;
+            return new Foundation.Storage.Backups.BackupDatabaseOptions
+            {
+                Provider = database.Provider == DatabaseProvider.PostgreSql
+                    ? Foundation.Storage.Backups.BackupDatabaseProvider.PostgreSql
+                    : Foundation.Storage.Backups.BackupDatabaseProvider.Sqlite,
+                ConnectionString = database.ConnectionString,
+            };
+        }
+        catch (OptionsValidationException)
+        {
+            return new Foundation.Storage.Backups.BackupDatabaseOptions();
         }
     }
 

@@ -4,6 +4,8 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Foundation.Configuration;
 using Foundation.Storage;
+using Foundation.Storage.Backups;
+using Foundation.Storage.Backups.Internal;
 using Foundation.Storage.Blobs;
 using Foundation.Storage.Diagnostics;
 using Foundation.Storage.Files;
@@ -12,6 +14,7 @@ using Foundation.Storage.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -58,6 +61,13 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => new StorageTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(CreateBlobStore);
         services.TryAddSingleton<StorageLinkSigner>();
+
+        // Backups of the suite's database (Backups/): the service, its target, and the scheduler (idle unless Backups:Enabled).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, BackupOptionsValidator>());
+        services.TryAddSingleton(CreateBackupTarget);
+        services.TryAddSingleton<BackupService>();
+        services.TryAddSingleton<BackupScheduler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BackupScheduler>(sp => sp.GetRequiredService<BackupScheduler>()));
         services.TryAddScoped(sp => new FileStorageService(sp.GetRequiredService<StorageDbContext>(), sp.GetRequiredService<IBlobStore>(),
             sp.GetRequiredService<StorageLinkSigner>(), sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Foundation.Auditing.IAuditEventWriter>(), sp.GetRequiredService<StorageTelemetry>()));
@@ -72,7 +82,27 @@ public static class StorageServiceCollectionExtensions
             return new FileSystemBlobStore(options.RootPath!);
         }
 
-        var s3 = options.S3;
+        return new S3BlobStore(CreateS3Client(options.S3), options.S3.Bucket!, options.S3.KeyPrefix, options.S3.PartSizeMiB * 1024 * 1024,
+            services.GetService<Microsoft.Extensions.Logging.ILogger<S3BlobStore>>());
+    }
+
+    private static IBackupTarget CreateBackupTarget(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var backups = options.Backups;
+        if (backups.Target == BackupTargetKind.S3)
+        {
+            return new S3BackupTarget(CreateS3Client(options.S3), backups.S3Bucket is { Length: > 0 } bucket ? bucket : options.S3.Bucket!, backups.S3Prefix,
+                Math.Max(5, options.S3.PartSizeMiB) * 1024L * 1024);
+        }
+
+        return new FileSystemBackupTarget(backups.Path is { Length: > 0 } path
+            ? path
+            : throw new BackupException("Foundation:Storage:Backups:Path is empty: give the folder backups are kept in (Foundation.Hosting defaults it to {DataDirectory}/backups)."));
+    }
+
+    private static AmazonS3Client CreateS3Client(StorageS3Options s3)
+    {
         var config = new AmazonS3Config
         {
             AuthenticationRegion = s3.Region,
@@ -91,10 +121,9 @@ public static class StorageServiceCollectionExtensions
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(s3.Region);
         }
 
-        var client = s3.AccessKeyId is { Length: > 0 } accessKey
+        return s3.AccessKeyId is { Length: > 0 } accessKey
             ? new AmazonS3Client(new BasicAWSCredentials(accessKey, s3.SecretAccessKey), config)
             : new AmazonS3Client(config);
-        return new S3BlobStore(client, s3.Bucket!, s3.KeyPrefix, s3.PartSizeMiB * 1024 * 1024, services.GetService<Microsoft.Extensions.Logging.ILogger<S3BlobStore>>());
     }
 }
 
@@ -123,6 +152,29 @@ public sealed class StorageBuilder
     {
         StoreRegistration.UseDbContext<StorageDbContext, StorageDatabaseMigrator>(Services, configure, migrateOnStartup);
         Services.TryAddEnumerable(ServiceDescriptor.Scoped<Foundation.PersonalData.IPersonalDataProvider, Foundation.Storage.PersonalData.StoragePersonalDataProvider>());
+        return this;
+    }
+
+    /// <summary>
+    /// The database backups snapshot and the folder they are kept in, used where <c>Foundation:Storage:Backups:Database</c> and
+    /// <c>Foundation:Storage:Backups:Path</c> are not set (Foundation.Hosting: <c>Foundation:Database</c> and <c>{DataDirectory}/backups</c>).
+    /// </summary>
+    public StorageBuilder UseDefaultBackups(Func<IServiceProvider, BackupDatabaseOptions> database, Func<IServiceProvider, string> path)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(path);
+        Services.AddSingleton<IPostConfigureOptions<StorageOptions>>(sp => new PostConfigureOptions<StorageOptions>(Options.Options.DefaultName, o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.Backups.Database.ConnectionString))
+            {
+                o.Backups.Database = database(sp);
+            }
+
+            if (o.Backups.Target == BackupTargetKind.FileSystem && string.IsNullOrWhiteSpace(o.Backups.Path))
+            {
+                o.Backups.Path = path(sp);
+            }
+        }));
         return this;
     }
 

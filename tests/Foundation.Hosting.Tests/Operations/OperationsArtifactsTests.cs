@@ -73,12 +73,14 @@ public sealed partial class OperationsArtifactsTests
         MetricsRegistration.AddFoundationMetrics(builder.Services, builder.Configuration.GetSection("Foundation:Hosting"));
         builder.Services.AddSingleton<CostingTelemetry>(sp => new CostingTelemetry(sp.GetRequiredService<IMeterFactory>()));
         builder.Services.AddSingleton<AuditTelemetry>(sp => new AuditTelemetry(sp.GetRequiredService<IMeterFactory>()));
+        builder.Services.AddSingleton<Foundation.Storage.Diagnostics.StorageTelemetry>(sp => new Foundation.Storage.Diagnostics.StorageTelemetry(sp.GetRequiredService<IMeterFactory>()));
         await using var app = builder.Build();
         app.MapGet("/hello", () => "hi");
         MetricsRegistration.MapFoundationMetrics(app);
         await app.StartAsync();
         app.Services.GetRequiredService<CostingTelemetry>().ShouldNotBeNull();
         app.Services.GetRequiredService<AuditTelemetry>().ShouldNotBeNull();
+        app.Services.GetRequiredService<Foundation.Storage.Diagnostics.StorageTelemetry>().ShouldNotBeNull();
         HostingTelemetry.RateLimitRejections.Enabled.ShouldBeTrue();
         using var client = app.GetTestClient();
         (await client.GetStringAsync(new Uri("/hello", UriKind.Relative))).ShouldBe("hi");
