@@ -17,9 +17,17 @@ internal static class SampleMail
     public static void MapSampleMail(this WebApplication app)
     {
         // The pages the links in account mail open (Foundation:Auth:AccountEmail:ResetPasswordPath and ConfirmEmailPath).
-        var page = Path.Combine(app.Environment.WebRootPath, "account.html");
-        app.MapGet("/reset-password", () => Results.File(page, "text/html; charset=utf-8")).ExcludeFromDescription();
-        app.MapGet("/confirm-email", () => Results.File(page, "text/html; charset=utf-8")).ExcludeFromDescription();
+        // Through the web root's file provider, not a path: a host started from its build output (no wwwroot folder beside it,
+        // WebRootPath null) must still start; the page is then simply not found.
+        var webRoot = app.Environment.WebRootFileProvider;
+        IResult AccountPage()
+        {
+            var file = webRoot.GetFileInfo("account.html");
+            return file.Exists ? Results.Stream(file.CreateReadStream(), "text/html; charset=utf-8") : Results.NotFound();
+        }
+
+        app.MapGet("/reset-password", AccountPage).ExcludeFromDescription();
+        app.MapGet("/confirm-email", AccountPage).ExcludeFromDescription();
 
         if (!app.Environment.IsDevelopment() || app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp())
         {
