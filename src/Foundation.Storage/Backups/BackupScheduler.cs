@@ -1,5 +1,6 @@
 using Cronos;
 using Foundation.Storage.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Foundation.Storage.Backups;
 /// (<c>foundation.storage.backups</c>, outcome failure) and the next occurrence runs as planned.
 /// </summary>
 internal sealed partial class BackupScheduler(
-    BackupService backups,
+    IServiceProvider services,
     IOptions<StorageOptions> options,
     TimeProvider time,
     StorageTelemetry telemetry,
@@ -32,6 +33,8 @@ internal sealed partial class BackupScheduler(
             return;
         }
 
+        // Resolved only when enabled: a host that uses Storage without backups has no backup target configured, and must still start.
+        var backups = services.GetRequiredService<BackupService>();
         var schedule = CronExpression.Parse(settings.Schedule, CronFormat.Standard);
         try
         {

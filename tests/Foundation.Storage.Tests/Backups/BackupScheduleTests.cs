@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Foundation.Storage.Backups;
 using Foundation.Storage.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Foundation.Storage.Tests.Backups;
@@ -37,7 +38,8 @@ public sealed class BackupScheduleTests : IAsyncLifetime
         using var telemetry = new StorageTelemetry(meters);
         var target = new FileSystemBackupTarget(_folder);
         var service = Backups.Service(options, target, time, telemetry);
-        using var scheduler = new BackupScheduler(service, Microsoft.Extensions.Options.Options.Create(new StorageOptions { Backups = options }), time, telemetry,
+        using var provider = new ServiceCollection().AddSingleton(service).BuildServiceProvider();
+        using var scheduler = new BackupScheduler(provider, Microsoft.Extensions.Options.Options.Create(new StorageOptions { Backups = options }), time, telemetry,
             NullLogger<BackupScheduler>.Instance);
         var runs = System.Threading.Channels.Channel.CreateUnbounded<BackupManifest?>();
         scheduler.RunCompleted = m => runs.Writer.TryWrite(m);
@@ -101,7 +103,8 @@ public sealed class BackupScheduleTests : IAsyncLifetime
         var current = options;
         var storage = new StorageOptions { Backups = missing };
         var service = new BackupService(Microsoft.Extensions.Options.Options.Create(storage), new FileSystemBackupTarget(_folder), time, telemetry, NullLogger<BackupService>.Instance);
-        using var scheduler = new BackupScheduler(service, Microsoft.Extensions.Options.Options.Create(new StorageOptions { Backups = options }), time, telemetry,
+        using var provider = new ServiceCollection().AddSingleton(service).BuildServiceProvider();
+        using var scheduler = new BackupScheduler(provider, Microsoft.Extensions.Options.Options.Create(new StorageOptions { Backups = options }), time, telemetry,
             NullLogger<BackupScheduler>.Instance);
         var runs = System.Threading.Channels.Channel.CreateUnbounded<BackupManifest?>();
         scheduler.RunCompleted = m => runs.Writer.TryWrite(m);
