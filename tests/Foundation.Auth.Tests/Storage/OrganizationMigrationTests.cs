@@ -11,7 +11,7 @@ namespace Foundation.Auth.Tests.Storage;
 /// </summary>
 public abstract class OrganizationMigrationTests(TestDatabase database) : IAsyncLifetime
 {
-    private const string Before = "20261202120000_RefreshTokenReuseInterval";
+    private const string Before = "20261203110000_AccountEmailTokens"; // the migration just before Organizations
 
     public Task InitializeAsync() => database.CreateAsync();
 

@@ -11,7 +11,7 @@ namespace Foundation.Auth.Storage.Migrations;
 /// of password reset, e-mail confirmation and change of e-mail. Hand-written like the others; valid on SQLite and PostgreSQL.
 /// </summary>
 [DbContext(typeof(AuthDbContext))]
-[Migration("20261203130000_AccountEmailTokens")]
+[Migration("20261203110000_AccountEmailTokens")]
 public sealed class AccountEmailTokens : Migration
 {
     /// <inheritdoc />
