@@ -226,6 +226,10 @@ public sealed partial class OrganizationService
                         Roles = invitation.Role,
                         SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
                         CreatedAt = now,
+
+                        // The invitation's token was mailed to this address, so accepting it proves the address is theirs
+                        // (with RequireConfirmedEmail on, the new member can sign in at once).
+                        EmailConfirmedAt = now,
                     };
                     _db.Users.Add(user);
                 }
