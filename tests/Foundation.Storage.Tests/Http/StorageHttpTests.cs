@@ -464,7 +464,8 @@ public sealed class StorageHttpTestsOnSqlite(SqliteStorageDatabase database) : F
 [Collection(StorageHttpSequence.Name)]
 public sealed class StorageHttpTestsOnPostgres(PostgresStorageDatabase database) : FileSystemStorageHttpTests<PostgresStorageDatabase>(database);
 
-[CollectionDefinition(Name)]
+// DisableParallelization: the collection also runs alone, after the others (backups allocate hundreds of MB while they run).
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class StorageHttpSequence
 {
     public const string Name = "Storage HTTP";
