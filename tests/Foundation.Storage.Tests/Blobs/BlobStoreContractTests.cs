@@ -41,7 +41,7 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
         var key = NewKey();
 
         // A non-seekable stream of unknown length, as a request body is.
-        (await Store.WriteAsync(key, new OneWayStream(content))).ShouldBe(size);
+        (await Store.WriteAsync(key, new Http.PatternStream(content))).ShouldBe(size);
 
         (await Store.ExistsAsync(key)).ShouldBeTrue();
         await using var read = await Store.OpenReadAsync(key);
@@ -125,46 +125,6 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
         }
 
         return null;
-    }
-
-    /// <summary>A forward-only stream over known bytes, read in uneven chunks.</summary>
-    private sealed class OneWayStream(byte[] content) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = Math.Min(Math.Min(buffer.Length, 70_001), content.Length - _position);
-            content.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Yields <c>failAfter</c> bytes, then throws an <see cref="IOException"/> (or cancels the given source and honours it).</summary>
