@@ -3,6 +3,7 @@ using Foundation.Costing.Diagnostics;
 using Foundation.Costing.Internal;
 using Foundation.Costing.Metering;
 using Foundation.Costing.Storage;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -241,16 +242,13 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
 }
 
 /// <summary>
-/// Inserts ledger batches in one transaction with multi-row parameterised INSERTs (39 rows per statement on SQLite, 400 on PostgreSQL), the same SQL on SQLite
-/// and PostgreSQL; values are bound as the model stores them (SQLite: UTC ticks, upper-case GUID text). A retried batch first skips the ids
-/// already stored, so a failure after the commit (a lost acknowledgement) never duplicates or blocks a record.
+/// Inserts ledger batches in one transaction through <see cref="BatchInsert"/> (SQLite: one prepared single-row INSERT re-executed per
+/// record; PostgreSQL: multi-row parameterised INSERTs), values bound as the model stores them (SQLite: UTC ticks, upper-case GUID
+/// text). A retried batch first skips the ids already stored, so a failure after the commit (a lost acknowledgement) never
+/// duplicates or blocks a record.
 /// </summary>
 internal static class UsageLedgerStore
 {
-    // SQLite builds may cap a statement at 999 parameters (25 columns -> 39 rows); PostgreSQL takes 65,535.
-    private const int SqliteRowsPerStatement = 39;
-    private const int PostgresRowsPerStatement = 400;
-
     private static readonly string[] Columns =
     [
         "id", "occurred_at", "hour_bucket", "tenant_id", "user_id", "api_key_id", "team_id", "roles", "provider", "model", "deployment",
@@ -258,8 +256,35 @@ internal static class UsageLedgerStore
         "latency_ms", "ttft_ms", "status", "error_type", "request_id", "estimated", "streaming",
     ];
 
-    private static readonly string SqliteStatement = BuildSql(SqliteRowsPerStatement);
-    private static readonly string PostgresStatement = BuildSql(PostgresRowsPerStatement);
+    private static readonly Action<UsageRecord, object?[], bool> Fill = static (record, v, sqlite) =>
+    {
+        var e = UsageLedgerWriter.ToEntry(record);
+        v[0] = sqlite ? e.Id.ToString().ToUpperInvariant() : e.Id;
+        v[1] = sqlite ? e.OccurredAt.UtcTicks : e.OccurredAt.ToUniversalTime();
+        v[2] = e.HourBucket;
+        v[3] = e.TenantId;
+        v[4] = e.UserId;
+        v[5] = e.ApiKeyId;
+        v[6] = e.TeamId;
+        v[7] = e.Roles;
+        v[8] = e.Provider;
+        v[9] = e.Model;
+        v[10] = e.Deployment;
+        v[11] = e.InputTokens;
+        v[12] = e.CachedInputTokens;
+        v[13] = e.CacheWriteInputTokens;
+        v[14] = e.OutputTokens;
+        v[15] = e.ReasoningTokens;
+        v[16] = e.TotalTokens;
+        v[17] = e.CostNanos;
+        v[18] = e.LatencyMs;
+        v[19] = e.TimeToFirstTokenMs;
+        v[20] = (int)e.Status;
+        v[21] = e.ErrorType;
+        v[22] = e.RequestId;
+        v[23] = e.Estimated;
+        v[24] = e.Streaming;
+    };
 
     public static async Task InsertAsync(IServiceScopeFactory scopes, IReadOnlyList<UsageRecord> batch, bool skipExisting, CancellationToken cancellationToken)
     {
@@ -286,62 +311,21 @@ internal static class UsageLedgerStore
             return;
         }
 
-        var sqlite = db.IsSqlite;
-        var rowsPerStatement = sqlite ? SqliteRowsPerStatement : PostgresRowsPerStatement;
-        var fullStatement = sqlite ? SqliteStatement : PostgresStatement;
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var tx = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
-                var connection = db.Database.GetDbConnection();
-                var dbTransaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx);
-                for (var offset = 0; offset < rows.Count; offset += rowsPerStatement)
-                {
-                    var count = Math.Min(rowsPerStatement, rows.Count - offset);
-                    var command = connection.CreateCommand();
-                    await using (command.ConfigureAwait(false))
-                    {
-#pragma warning disable CA2100 // built from this class's constant column list; every value is a parameter
-                        command.CommandText = count == rowsPerStatement ? fullStatement : BuildSql(count);
-#pragma warning restore CA2100
-                        command.Transaction = dbTransaction;
-                        var p = 0;
-                        for (var i = 0; i < count; i++)
-                        {
-                            var e = UsageLedgerWriter.ToEntry(rows[offset + i]);
-                            Add(command, ref p, sqlite ? e.Id.ToString().ToUpperInvariant() : e.Id);
-                            Add(command, ref p, sqlite ? e.OccurredAt.UtcTicks : e.OccurredAt.ToUniversalTime());
-                            Add(command, ref p, e.HourBucket);
-                            Add(command, ref p, e.TenantId);
-                            Add(command, ref p, e.UserId);
-                            Add(command, ref p, e.ApiKeyId);
-                            Add(command, ref p, e.TeamId);
-                            Add(command, ref p, e.Roles);
-                            Add(command, ref p, e.Provider);
-                            Add(command, ref p, e.Model);
-                            Add(command, ref p, e.Deployment);
-                            Add(command, ref p, e.InputTokens);
-                            Add(command, ref p, e.CachedInputTokens);
-                            Add(command, ref p, e.CacheWriteInputTokens);
-                            Add(command, ref p, e.OutputTokens);
-                            Add(command, ref p, e.ReasoningTokens);
-                            Add(command, ref p, e.TotalTokens);
-                            Add(command, ref p, e.CostNanos);
-                            Add(command, ref p, e.LatencyMs);
-                            Add(command, ref p, e.TimeToFirstTokenMs);
-                            Add(command, ref p, (int)e.Status);
-                            Add(command, ref p, e.ErrorType);
-                            Add(command, ref p, e.RequestId);
-                            Add(command, ref p, e.Estimated);
-                            Add(command, ref p, e.Streaming);
-                        }
-
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
+                await BatchInsert.RunAsync(
+                    db.Database.GetDbConnection(),
+                    Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx),
+                    db.IsSqlite,
+                    "costing_ledger",
+                    Columns,
+                    rows,
+                    Fill,
+                    cancellationToken).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -349,32 +333,5 @@ internal static class UsageLedgerStore
         {
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
-    }
-
-    private static void Add(System.Data.Common.DbCommand command, ref int index, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        index++;
-    }
-
-    private static string BuildSql(int rows)
-    {
-        var sql = new System.Text.StringBuilder("INSERT INTO costing_ledger (").AppendJoin(", ", Columns).Append(") VALUES ");
-        var p = 0;
-        for (var r = 0; r < rows; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < Columns.Length; c++)
-            {
-                sql.Append(c == 0 ? "@p" : ", @p").Append(p++);
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.ToString();
     }
 }
