@@ -133,6 +133,13 @@ public sealed class BudgetLeaseOptions
     public int MaxSliceCalls { get; set; } = 1000;
 
     /// <summary>
+    /// When the free part of a slice falls below this percentage of it, the next slice is taken in the background, so calls do not wait for
+    /// the database when the slice runs out (<c>Foundation:Costing:Budgets:Leases:RefillBelowPercent</c>, 0 to 99). Default 25; 0 turns
+    /// refills off (the call that finds the slice empty takes the next one).
+    /// </summary>
+    public int RefillBelowPercent { get; set; } = 25;
+
+    /// <summary>
     /// How long a lease lives unless its instance renews it; after that the reclaimer of any instance returns it (the holder crashed)
     /// (<c>Foundation:Costing:Budgets:Leases:TtlSeconds</c>). Default 60.
     /// </summary>

@@ -42,6 +42,7 @@ internal sealed class BudgetLeaseAccount
     private bool _perCall;
     private bool _stale;
     private bool _removed;
+    private bool _refilling;
 
     public BudgetLeaseAccount(LeaseKey key, BudgetEntity budget, DateTimeOffset periodEnd, DateTimeOffset now)
     {
@@ -117,6 +118,35 @@ internal sealed class BudgetLeaseAccount
             _inFlight++;
             _lastUsed = now;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Whether the free part of the slice fell below <paramref name="belowPercent"/> percent of what is granted (cost or tokens) and no refill
+    /// runs yet; <see langword="true"/> makes the caller the one that refills (it calls <see cref="EndRefill"/> when done).
+    /// </summary>
+    public bool TryBeginRefill(int belowPercent)
+    {
+        lock (_lock)
+        {
+            if (belowPercent <= 0 || _refilling || _leaseId == Guid.Empty || _stale || _removed || _perCall)
+            {
+                return false;
+            }
+
+            var low = (_grantedCost > 0 && _freeCost * 100 < _grantedCost * belowPercent)
+                || (_grantedTokens > 0 && _freeTokens * 100 < _grantedTokens * belowPercent);
+            _refilling = low;
+            return low;
+        }
+    }
+
+    /// <summary>The refill <see cref="TryBeginRefill"/> started has ended (taken, skipped or failed).</summary>
+    public void EndRefill()
+    {
+        lock (_lock)
+        {
+            _refilling = false;
         }
     }
 

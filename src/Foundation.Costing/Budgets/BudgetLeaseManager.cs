@@ -13,12 +13,15 @@ namespace Foundation.Costing.Budgets;
 /// (<c>leased = leased + s WHERE spent + reserved + leased + s &lt;= limit</c>), so recorded spend + reservations + slices never exceed the
 /// limit, whatever the number of instances. Slices are 1/<see cref="BudgetLeaseOptions.SliceDivisor"/> of the headroom left, in whole calls;
 /// below <see cref="BudgetLeaseOptions.MinSliceCalls"/> calls the period is metered per call in the database, as without leases.
+/// When a slice's free part falls below <see cref="BudgetLeaseOptions.RefillBelowPercent"/> of it, the next slice is taken in the background
+/// (at most one refill per account at a time), so calls keep being admitted from memory instead of waiting for the database.
 /// </summary>
 internal sealed partial class BudgetLeaseManager
 {
     private const int MaxAttempts = 5;
 
     private readonly ConcurrentDictionary<LeaseKey, BudgetLeaseAccount> _accounts = new();
+    private readonly ConcurrentDictionary<Task, byte> _refills = new();
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CostingOptions> _options;
@@ -81,6 +84,11 @@ internal sealed partial class BudgetLeaseManager
                     if (account.TryTake(costNanos, demand.Tokens, now, validUntil, out var generation))
                     {
                         takes[taken++] = new LeaseTake(account, generation, costNanos, demand.Tokens);
+                        if (account.TryBeginRefill(_options.CurrentValue.Budgets.Leases.RefillBelowPercent))
+                        {
+                            StartRefill(account, costNanos, demand.Tokens);
+                        }
+
                         break;
                     }
 
@@ -107,6 +115,54 @@ internal sealed partial class BudgetLeaseManager
         {
             GiveBack(takes, taken);
             throw;
+        }
+    }
+
+    /// <summary>Waits for the refills running in the background (shutdown: before the last flush returns every slice).</summary>
+    public Task WhenRefillsDoneAsync() => Task.WhenAll(_refills.Keys);
+
+    private void StartRefill(BudgetLeaseAccount account, long cost, long tokens)
+    {
+        var refill = Task.Run(() => RefillAsync(account, cost, tokens));
+        _refills.TryAdd(refill, 0);
+        _ = refill.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), _refills,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Takes the next slice of <paramref name="account"/> before its free part runs out, off the calls' path. Skipped when the account's
+    /// database work is already under way (a call asking for a slice, or the background pass); a failure is logged, and the next call
+    /// that finds the slice empty asks for one itself, as without a refill.
+    /// </summary>
+    private async Task RefillAsync(BudgetLeaseAccount account, long cost, long tokens)
+    {
+        try
+        {
+            if (!await account.Gate.WaitAsync(0).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            try
+            {
+                if (!account.Removed)
+                {
+                    var now = _time.GetUtcNow();
+                    await AcquireLockedAsync(account, cost, tokens, now, now, refill: true, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                account.Gate.Release();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRefillFailed(_logger, ex, account.Key.BudgetId);
+        }
+        finally
+        {
+            account.EndRefill();
         }
     }
 
@@ -274,7 +330,7 @@ internal sealed partial class BudgetLeaseManager
             {
                 try
                 {
-                    return await AcquireLockedAsync(account, cost, tokens, now, validUntil, cancellationToken).ConfigureAwait(false);
+                    return await AcquireLockedAsync(account, cost, tokens, now, validUntil, refill: false, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (attempt < MaxAttempts && BudgetEnforcer.IsTransient(ex))
                 {
@@ -288,15 +344,21 @@ internal sealed partial class BudgetLeaseManager
         }
     }
 
+    /// <summary>
+    /// Takes a slice for <paramref name="account"/> (under its <see cref="BudgetLeaseAccount.Gate"/>) and, unless this is a
+    /// <paramref name="refill"/>, the call's take from it. A refill keeps the free part it has, takes nothing for a call, and leaves the
+    /// switch to per-call metering to the call that finds the slice empty.
+    /// </summary>
     private async Task<Acquired> AcquireLockedAsync(BudgetLeaseAccount account, long cost, long tokens, DateTimeOffset now, DateTimeOffset validUntil,
-        CancellationToken cancellationToken)
+        bool refill, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue.Budgets.Leases;
         var key = account.Key;
         var budget = account.Budget;
 
-        // Write what is pending, renew (the lease is about to expire) and return a stale slice before sizing a new one.
-        await FlushLockedAsync(account, returnFree: true, cancellationToken).ConfigureAwait(false);
+        // Write what is pending, renew (the lease is about to expire) and return a stale slice before sizing a new one; a refill keeps
+        // the free part calls are taking from meanwhile.
+        await FlushLockedAsync(account, returnFree: !refill, cancellationToken).ConfigureAwait(false);
 
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
@@ -327,6 +389,11 @@ internal sealed partial class BudgetLeaseManager
 
                 if (calls < options.MinSliceCalls)
                 {
+                    if (refill)
+                    {
+                        return Acquired.PerCall;
+                    }
+
                     break;
                 }
 
@@ -383,8 +450,18 @@ internal sealed partial class BudgetLeaseManager
                     account.Grant(leaseId, lost, sliceCost, sliceTokens, expires);
                 }
 
+                if (refill)
+                {
+                    return Acquired.Refilled;
+                }
+
                 return account.TryTake(cost, tokens, now, validUntil, out var generation) ? new Acquired.Taken(generation) : Acquired.PerCall;
             }
+        }
+
+        if (refill)
+        {
+            return Acquired.PerCall; // lost the race for the headroom three times: the calls ask themselves when the slice runs out
         }
 
         // Too little headroom for a slice: meter this period per call (what is free here goes back now) and try a slice again when idle.
@@ -481,6 +558,9 @@ internal sealed partial class BudgetLeaseManager
     [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "The budget lease of budget {BudgetId} expired and was reclaimed before this instance renewed it; the calls it admitted are recorded as spend only.")]
     private static partial void LogLost(ILogger logger, Guid budgetId);
 
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "Refilling the budget lease of budget {BudgetId} in the background failed; the next call that finds its slice empty asks for one.")]
+    private static partial void LogRefillFailed(ILogger logger, Exception exception, Guid budgetId);
+
     [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Budget lease transaction attempt {Attempt} hit a transient database error; retrying: {Error}")]
     private static partial void LogRetry(ILogger logger, int attempt, string error);
 
@@ -491,10 +571,14 @@ internal sealed partial class BudgetLeaseManager
 
         public static readonly Acquired Removed = new RemovedResult();
 
+        public static readonly Acquired Refilled = new RefilledResult();
+
         public sealed record Taken(int Generation) : Acquired;
 
         private sealed record PerCallResult : Acquired;
 
         private sealed record RemovedResult : Acquired;
+
+        private sealed record RefilledResult : Acquired;
     }
 }

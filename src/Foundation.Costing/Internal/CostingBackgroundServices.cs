@@ -91,6 +91,8 @@ internal sealed partial class BudgetLeaseFlushService : BackgroundService
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
+            // A refill still running would otherwise take a slice after the last flush returned them all.
+            await _enforcer.Leases.WhenRefillsDoneAsync().WaitAsync(linked.Token).ConfigureAwait(false);
             var failed = await _enforcer.Leases.FlushAllAsync(returnAll: true, linked.Token).ConfigureAwait(false);
             if (failed > 0)
             {

@@ -30,6 +30,7 @@ internal sealed class CostingOptionsValidator : IValidateOptions<CostingOptions>
         Range(errors, "Budgets:Leases:SliceDivisor", options.Budgets.Leases.SliceDivisor, 1, 1_000);
         Range(errors, "Budgets:Leases:MinSliceCalls", options.Budgets.Leases.MinSliceCalls, 1, 1_000_000);
         Range(errors, "Budgets:Leases:MaxSliceCalls", options.Budgets.Leases.MaxSliceCalls, options.Budgets.Leases.MinSliceCalls, 1_000_000);
+        Range(errors, "Budgets:Leases:RefillBelowPercent", options.Budgets.Leases.RefillBelowPercent, 0, 99);
         Range(errors, "Budgets:Leases:TtlSeconds", options.Budgets.Leases.TtlSeconds, 4, 86_400);
         Range(errors, "Budgets:Leases:FlushIntervalMilliseconds", options.Budgets.Leases.FlushIntervalMilliseconds, 10, 60_000);
         Range(errors, "Budgets:Leases:IdleSeconds", options.Budgets.Leases.IdleSeconds, 1, 86_400);

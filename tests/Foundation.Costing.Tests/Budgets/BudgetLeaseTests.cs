@@ -25,6 +25,13 @@ public abstract class BudgetLeaseTests<TDatabase> : IClassFixture<TDatabase>
         ["Foundation:Costing:Prices:testai:exact-1:OutputPerMillion"] = "2",
     };
 
+    // The slice arithmetic below is asserted exactly, so these tests take every slice on the calls' path; refills in the background have
+    // their own test, and the concurrent tests run with them on (the default).
+    private static readonly Dictionary<string, string?> PricesWithoutRefills = new(Prices)
+    {
+        ["Foundation:Costing:Budgets:Leases:RefillBelowPercent"] = "0",
+    };
+
     private readonly TDatabase _database;
 
     protected BudgetLeaseTests(TDatabase database) => _database = database;
@@ -96,7 +103,7 @@ public abstract class BudgetLeaseTests<TDatabase> : IClassFixture<TDatabase>
         var tenant = CostingTestDatabase.NewTenant();
         var caller = new TestCaller { TenantId = tenant, UserId = "u" };
         var inner = Inner();
-        var crashed = _database.BuildServices(time, caller, settings: Prices);
+        var crashed = _database.BuildServices(time, caller, settings: PricesWithoutRefills);
         var budget = await CreateAsync(crashed, tenant, Call * 40);
         var a = crashed.GetRequiredService<CostingChatClientFactory>().Create(inner);
         for (var i = 0; i < 10; i++)
@@ -112,7 +119,7 @@ public abstract class BudgetLeaseTests<TDatabase> : IClassFixture<TDatabase>
         leases.ShouldHaveSingleItem().CostNanos.ShouldBe(3 * Call);
         var crashedHolder = leases[0].Holder;
 
-        await using var services = _database.BuildServices(time, caller, settings: Prices);
+        await using var services = _database.BuildServices(time, caller, settings: PricesWithoutRefills);
         var b = services.GetRequiredService<CostingChatClientFactory>().Create(inner);
         var admitted = await CallUntilRefusedAsync(b);
         admitted.ShouldBe(28, "40 - 9 spent - 3 held by the crashed instance");
@@ -134,6 +141,53 @@ public abstract class BudgetLeaseTests<TDatabase> : IClassFixture<TDatabase>
         inner.Calls.ShouldBe(41, "the crashed instance's one unwritten call is the overrun a crash can cost");
         crashedHolder.ShouldNotBe(enforcer.Leases.Holder);
         await crashed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_slice_running_low_is_refilled_in_the_background_before_a_call_finds_it_empty()
+    {
+        var time = TestClock.Create();
+        var tenant = CostingTestDatabase.NewTenant();
+        await using var services = _database.BuildServices(time, new TestCaller { TenantId = tenant, UserId = "u" }, settings: Prices);
+        var budget = await CreateAsync(services, tenant, Call * 1000);
+        var inner = Inner();
+        var client = services.GetRequiredService<CostingChatClientFactory>().Create(inner);
+        var leases = services.GetRequiredService<BudgetEnforcer>().Leases;
+
+        // A slice of 125 calls (1/8 of 1,000). After 93 calls 32 are free (25.6%): no refill yet.
+        for (var i = 0; i < 93; i++)
+        {
+            await client.GetResponseAsync([new ChatMessage(ChatRole.User, Prompt)], Options());
+        }
+
+        await leases.WhenRefillsDoneAsync();
+        var (usage, rows, _) = await StateAsync(budget);
+        usage.LeasedCostNanos.ShouldBe(125 * Call);
+        usage.SpentCostNanos.ShouldBe(0);
+
+        // The 94th leaves 31 free (24.8%, below the default 25%): the call is admitted from memory and the next slice is taken in the
+        // background, after writing the spend: 1,000 - 125 spent or leased = 875 calls of headroom, 1/8 of it = 109 calls.
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, Prompt)], Options());
+        await leases.WhenRefillsDoneAsync();
+        (await leases.FlushAllAsync(returnAll: false, CancellationToken.None)).ShouldBe(0);
+        (usage, rows, _) = await StateAsync(budget);
+        usage.SpentCostNanos.ShouldBe(94 * Call);
+        usage.LeasedCostNanos.ShouldBe((31 + 109) * Call);
+        rows.ShouldHaveSingleItem().CostNanos.ShouldBe((31 + 109) * Call, "the same lease row grew");
+
+        // The calls go on from memory; everything adds up and nothing passes the limit.
+        for (var i = 0; i < 100; i++)
+        {
+            await client.GetResponseAsync([new ChatMessage(ChatRole.User, Prompt)], Options());
+        }
+
+        await leases.WhenRefillsDoneAsync();
+        (await leases.FlushAllAsync(returnAll: true, CancellationToken.None)).ShouldBe(0);
+        (usage, rows, _) = await StateAsync(budget);
+        usage.SpentCostNanos.ShouldBe(194 * Call);
+        usage.LeasedCostNanos.ShouldBe(0);
+        rows.ShouldBeEmpty();
+        inner.Calls.ShouldBe(194);
     }
 
     [Fact]
