@@ -22,6 +22,7 @@ internal sealed class CostingOptionsValidator : IValidateOptions<CostingOptions>
         Range(errors, "MaxPriceOverridesPerTenant", options.MaxPriceOverridesPerTenant, 1, 100_000);
         Range(errors, "Ledger:Capacity", options.Ledger.Capacity, 1, 10_000_000);
         Range(errors, "Ledger:BatchSize", options.Ledger.BatchSize, 1, 10_000);
+        Range(errors, "Ledger:CommitIntervalMilliseconds", options.Ledger.CommitIntervalMilliseconds, 0, 1_000);
         Range(errors, "Ledger:MaxRetryDelaySeconds", options.Ledger.MaxRetryDelaySeconds, 1, 3_600);
         Range(errors, "Ledger:ShutdownFlushSeconds", options.Ledger.ShutdownFlushSeconds, 0, 3_600);
         Range(errors, "Budgets:ReservationTtlSeconds", options.Budgets.ReservationTtlSeconds, 1, 86_400);
