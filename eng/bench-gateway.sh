@@ -4,8 +4,15 @@
 #   harness' fake upstream, (1) with the sample's hard role budget applying to the caller, (2) with budgets off.
 # Installs what it needs (nginx-light and wrk with apt-get when missing; Portkey with npm ci in a copy of the harness),
 # copies ../shared/peers (PEERS_SRC) to $TMPDIR/foundation-bench-gateway/peers (PEERS_DIR), and prints one table.
-# Usage: eng/bench-gateway.sh   (run it under /work/bin/cpu --exclusive on a shared machine)
-# Knobs: PEERS_SRC, DURATION (10s), WARMUP (5s), CONNS (16), PORT (5080); the harness' own knobs pass through.
+# Usage: eng/bench-gateway.sh             the table (run it under /work/bin/cpu --exclusive on a shared machine)
+#        eng/bench-gateway.sh --profile   no peers: the sample alone under wrk (budgets on, then off) while dotnet-trace samples
+#                                         its threads (installed as a local .NET tool under artifacts/); prints each case's top
+#                                         frames with waits left out (eng/tools/trace-top.py) and keeps the .nettrace and
+#                                         speedscope files (PerfView, speedscope.app)
+#        eng/bench-gateway.sh --perf      the same load, sampled by Linux perf (cpu-clock, whole machine; apt-installs
+#                                         linux-perf): CPU per process (the sample, wrk, nginx) and the sample's top symbols
+# Knobs: PEERS_SRC, DURATION (10s), WARMUP (5s), CONNS (16), PORT (5080), TOP (25, profile mode); the harness' own knobs pass
+# through.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS_SRC="${PEERS_SRC:-$ROOT/../shared/peers}"
@@ -16,6 +23,9 @@ PEERS="${PEERS_DIR:-${TMPDIR:-/tmp}/foundation-bench-gateway/peers}"
 PORT="${PORT:-5080}"
 B="http://127.0.0.1:$PORT"
 export DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-5s}" CONNS="${CONNS:-16}"
+MODE=table
+[[ "${1:-}" == --profile ]] && MODE=profile
+[[ "${1:-}" == --perf ]] && MODE=perf
 log() { printf '[bench-gateway] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -95,6 +105,61 @@ run_case() {
      TARGET_HEADERS="Authorization: Bearer $key" ./run-peers.sh) | tee "$WORK/$name.txt" >&2
   stop_sample
 }
+
+# ---------------------------------------------------------------- profile mode
+TOOLS="$WORK/tools"
+profile_case() {
+  local name="$1" budgets="$2" data="$WORK/data-$1"
+  rm -rf "$data" "$data.log"
+  start_sample "$data" "$budgets"
+  local key; key=$(api_key)
+  log "$name: warm-up $WARMUP, then $DURATION of wrk while dotnet-trace samples the sample (pid $SAMPLE_PID)"
+  PROFILED_PID=$SAMPLE_PID
+  wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$PEERS/bench/chat.lua" -H "Authorization: Bearer $key" "$B/v1/chat/completions" >/dev/null
+  local secs="${DURATION%s}"
+  if [[ "$MODE" == perf ]]; then
+    perf record -e cpu-clock -F 499 -a -g -o "$WORK/$name.perf.data" -- sleep "$secs" >"$WORK/$name.perf.log" 2>&1 &
+  else
+    "$TOOLS/dotnet-trace" collect -p "$SAMPLE_PID" --profile dotnet-sampled-thread-time \
+      --duration "00:00:00:$(printf '%02d' "$secs")" -o "$WORK/$name.nettrace" >"$WORK/$name.trace.log" 2>&1 &
+  fi
+  local tracer=$!
+  wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$PEERS/bench/chat.lua" -H "Authorization: Bearer $key" "$B/v1/chat/completions" \
+    | grep -E 'Requests/sec|RESULT' >&2
+  wait "$tracer" || log "the profiler failed (see $WORK/$name.*.log)"
+  stop_sample
+  if [[ "$MODE" == perf ]]; then
+    echo "## $name: CPU per thread name (perf, cpu-clock, whole machine; .NET threads are the sample's)"
+    perf report -i "$WORK/$name.perf.data" --stdio --no-children --sort comm -g none 2>/dev/null | grep -E '^ +[0-9]' | head -12 || true
+    echo "## $name: the sample's top symbols (self CPU; JIT-compiled code named through the perf map)"
+    perf report -i "$WORK/$name.perf.data" --stdio --no-children --pid "$PROFILED_PID" --sort dso,sym -g none 2>/dev/null \
+      | grep -E '^ +[0-9]' | head -"${TOP:-40}" | cut -c1-170 || true
+    return
+  fi
+  "$TOOLS/dotnet-trace" convert --format Speedscope "$WORK/$name.nettrace" -o "$WORK/$name" >/dev/null
+  echo "## $name: where the busy threads were (dotnet-trace thread-time samples, waits left out)"
+  python3 "$ROOT/eng/tools/trace-top.py" "$WORK/$name.speedscope.json" -n "${TOP:-25}" --focus Sqlite --focus System.Net.Http | cut -c1-170
+}
+
+if [[ "$MODE" == profile || "$MODE" == perf ]]; then
+  if [[ "$MODE" == perf ]]; then
+    command -v perf >/dev/null || apt-get install -y -qq linux-perf >/dev/null
+    # The sample writes /tmp/perf-<pid>.map, so perf names JIT-compiled frames (W^X off: JIT code at the addresses the map gives);
+    # a longer warm-up lets tiered compilation finish first.
+    export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+    WARMUP="${PERF_WARMUP:-30s}"
+  fi
+  [[ -x "$TOOLS/dotnet-trace" ]] || dotnet tool install --tool-path "$TOOLS" dotnet-trace --version 10.0.750501 >/dev/null
+  NGINX_RUN="$WORK/upstream"; mkdir -p "$NGINX_RUN"
+  nginx -p "$NGINX_RUN/" -e "$NGINX_RUN/nginx-error.log" -c "$PEERS/nginx/nginx.conf" &
+  NGINX_PID=$!
+  trap 'stop_sample; kill -TERM "$NGINX_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 50); do curl -sf -o /dev/null http://127.0.0.1:18081/healthz && break; sleep 0.1; done
+  echo "# eng/bench-gateway.sh --$MODE, $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  profile_case foundation-budgets true
+  profile_case foundation-nobudget false
+  exit 0
+fi
 
 run_case foundation-budgets true
 run_case foundation-nobudget false
