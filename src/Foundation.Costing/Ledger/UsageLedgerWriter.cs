@@ -3,6 +3,7 @@ using Foundation.Costing.Diagnostics;
 using Foundation.Costing.Internal;
 using Foundation.Costing.Metering;
 using Foundation.Costing.Storage;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -300,7 +301,7 @@ internal static class UsageLedgerStore
                 for (var offset = 0; offset < rows.Count; offset += rowsPerStatement)
                 {
                     var count = Math.Min(rowsPerStatement, rows.Count - offset);
-                    var command = connection.CreateCommand();
+                    var command = UncachedCommands.Create(connection);
                     await using (command.ConfigureAwait(false))
                     {
 #pragma warning disable CA2100 // built from this class's constant column list; every value is a parameter
