@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # eng/soak.sh: the memory soak of issue 16 item 5. Three sample processes behind nginx on one PostgreSQL database (Redis when
 # REDIS answers and the build knows Foundation:Redis:Configuration), wrk driving the gateway (POST /v1/chat/completions, as
-# eng/load-scaleout.sh) for DURATION (10 minutes); every INTERVAL seconds each instance's resident set (VmRSS) is sampled into
-# a CSV. At the end it prints, per instance, the RSS after warm-up (median of the samples in the first quarter of the run after
-# WARMUP seconds, when JIT, pools and caches have filled) and at the end (median of the last quarter), the growth, and whether
-# memory is flat: growth under FLAT_PERCENT (10%) on every instance.
+# eng/load-scaleout.sh) for DURATION (10 minutes). Every INTERVAL seconds each instance's resident set (VmRSS) and, from its
+# /metrics, the GC heap after the last collection (gen 2, LOH), the GC's committed memory, allocations, thread-pool threads and
+# the number of metric series are sampled into artifacts/scaleout/soak-rss.csv. With dotnet-gcdump (GCDUMP=path, or on PATH)
+# each instance's live managed heap is measured twice under load, after WARMUP and GCDUMP_LEAD (90 s) before the end: a gcdump
+# forces a full blocking GC first, so its total is what a leak of managed objects grows, free of the GC's budget and timing
+# (the .gcdump files stay in artifacts/scaleout for `dotnet-gcdump report` or a diff).
+# The verdict "memory flat" is the live managed heap: growth under FLAT_PERCENT (10%) on every instance. RSS is printed beside
+# it (medians of the first and last quarter after WARMUP) with its own yes/no: it swings with the server GC's committed memory
+# (tens of MiB between two gen 2 collections), so on its own it cannot tell a leak from the GC's budget.
 #
 # Usage: eng/soak.sh        (on a quiet machine; under /work/bin/cpu --exclusive on a shared one)
 # Knobs: DURATION (600 s), WARMUP (60 s, counted in DURATION), INTERVAL (5 s), CONNS (32), THREADS (2; wrk runs flat out),
-#        FLAT_PERCENT (10), REDIS (127.0.0.1:6379; REDIS= for none), SAMPLE_DLL, PG_*, POOL_SIZE, KEEP_LOGS=1.
+#        FLAT_PERCENT (10), REDIS (127.0.0.1:6379; REDIS= for none), GCDUMP, GCDUMP_LEAD (90 s), SAMPLE_DLL, PG_*, POOL_SIZE,
+#        KEEP_LOGS=1.
 set -euo pipefail
 SCALEOUT_NAME=soak
 # shellcheck source=eng/scaleout-lib.sh
