@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Foundation.Audit.Storage;
+using Foundation.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -46,7 +47,7 @@ internal static class AuditEventInserter
         for (var offset = 0; offset < rows.Count; offset += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - offset);
-            var command = connection.CreateCommand();
+            var command = UncachedCommands.Create(connection);
             await using (command.ConfigureAwait(false))
             {
 #pragma warning disable CA2100 // built from this class's constant column list; every value is a parameter

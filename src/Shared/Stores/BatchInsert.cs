@@ -80,7 +80,9 @@ internal static class BatchInsert
         for (var offset = 0; offset < rows.Count; offset += perStatement)
         {
             var count = Math.Min(perStatement, rows.Count - offset);
-            var command = connection.CreateCommand();
+            // Made by the provider's factory: Npgsql keeps a command CreateCommand made on its connection, parameters and all
+            // (UncachedCommands).
+            var command = UncachedCommands.Create(connection);
             await using (command.ConfigureAwait(false))
             {
 #pragma warning disable CA2100 // built from the caller's constant column list; every value is a parameter
