@@ -70,6 +70,7 @@ internal sealed class RedisFixedWindowLimiter : RateLimiter
     private readonly string _group;
     private readonly int _permitLimit;
     private readonly FixedWindowRateLimiter _local;
+    private long _lastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public RedisFixedWindowLimiter(SharedRateLimits shared, string group, string client, int permitLimit, TimeSpan window)
     {
@@ -87,8 +88,12 @@ internal sealed class RedisFixedWindowLimiter : RateLimiter
         });
     }
 
-    /// <summary>Idle when the local fallback window is: the shared count lives in Redis, so the partition may be dropped and made again.</summary>
-    public override TimeSpan? IdleDuration => _local.IdleDuration;
+    /// <summary>
+    /// How long since this partition last counted a request (the shared count lives in Redis, so an idle partition may be dropped and made
+    /// again). Not the local window's idleness: that window is only used while Redis is unreachable, so it looks idle all the time and the
+    /// partition would be dropped and rebuilt every few seconds under load.
+    /// </summary>
+    public override TimeSpan? IdleDuration => System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUsed));
 
     public override RateLimiterStatistics? GetStatistics() => _local.GetStatistics();
 
@@ -97,6 +102,7 @@ internal sealed class RedisFixedWindowLimiter : RateLimiter
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _lastUsed, System.Diagnostics.Stopwatch.GetTimestamp());
         if (!_shared.Redis.IsConnected)
         {
             _shared.FellBack(_group, null);
@@ -127,6 +133,17 @@ internal sealed class RedisFixedWindowLimiter : RateLimiter
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// The partitioned limiter drops an idle partition with <c>DisposeAsync</c>, which does not call <see cref="Dispose(bool)"/> with
+    /// <see langword="true"/>: the local window (and its replenishment timer, which keeps it alive) must be disposed here too, or every
+    /// dropped partition leaks one.
+    /// </summary>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await _local.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsyncCore().ConfigureAwait(false);
     }
 
     private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
