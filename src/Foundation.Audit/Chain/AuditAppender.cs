@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Foundation.Audit.Diagnostics;
@@ -112,14 +113,28 @@ internal sealed class AuditAppender
         }
 
         var keys = await _subjectKeys.GetOrCreateAsync(db, tenantId, subjects, ct).ConfigureAwait(false);
-        var ciphers = new Dictionary<string, (Guid Id, AesGcm Aes)>(keys.Count, StringComparer.Ordinal);
+        var ciphers = new Dictionary<string, (string KeyPrefix, AesGcm Aes)>(keys.Count, StringComparer.Ordinal);
+
+        // One random draw for every nonce of the batch: each field still gets its own 12 random bytes (see AuditFieldCipher).
+        var fields = 0;
+        foreach (var e in events)
+        {
+            if (e.Personal is { } p)
+            {
+                fields += (p.ActorUserId is null ? 0 : 1) + (p.ClientIp is null ? 0 : 1) + (p.UserAgent is null ? 0 : 1) + (p.Details is null ? 0 : 1);
+            }
+        }
+
+        var nonces = ArrayPool<byte>.Shared.Rent(fields * AuditFieldCipher.NonceSize);
         try
         {
+            RandomNumberGenerator.Fill(nonces.AsSpan(0, fields * AuditFieldCipher.NonceSize));
             foreach (var (subject, key) in keys)
             {
-                ciphers[subject] = (key.Id, new AesGcm(key.Key, 16));
+                ciphers[subject] = (AuditFieldCipher.KeyPrefix(key.Id), new AesGcm(key.Key, 16));
             }
 
+            var next = 0;
             foreach (var e in events)
             {
                 if (e.Personal is not { } p)
@@ -127,20 +142,24 @@ internal sealed class AuditAppender
                     continue;
                 }
 
-                var (keyId, aes) = ciphers[p.Subject];
-                e.ActorUserId = p.ActorUserId is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "actor_user_id", p.ActorUserId);
-                e.ClientIp = p.ClientIp is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "client_ip", p.ClientIp);
-                e.UserAgent = p.UserAgent is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "user_agent", p.UserAgent);
-                e.Details = p.Details is null ? null : AuditFieldCipher.Encrypt(aes, keyId, e.Id, "details", p.Details);
+                var (keyPrefix, aes) = ciphers[p.Subject];
+                e.ActorUserId = p.ActorUserId is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.ActorUserId, p.ActorUserId, Nonce(ref next));
+                e.ClientIp = p.ClientIp is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.ClientIp, p.ClientIp, Nonce(ref next));
+                e.UserAgent = p.UserAgent is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.UserAgent, p.UserAgent, Nonce(ref next));
+                e.Details = p.Details is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.Details, p.Details, Nonce(ref next));
             }
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(nonces);
             foreach (var (_, aes) in ciphers.Values)
             {
                 aes.Dispose();
             }
         }
+
+        // Each slice is handed out once; the pooled buffer is rented for this batch only.
+        ReadOnlySpan<byte> Nonce(ref int index) => nonces.AsSpan(index++ * AuditFieldCipher.NonceSize, AuditFieldCipher.NonceSize);
     }
 
     /// <summary>Signs a checkpoint for every tenant whose newest events are older than the checkpoint interval; returns how many.</summary>

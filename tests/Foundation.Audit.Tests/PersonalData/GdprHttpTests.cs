@@ -153,6 +153,51 @@ public abstract class GdprHttpTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Every_stored_personal_field_has_its_own_nonce_and_opens_with_the_documented_associated_data()
+    {
+        var protector = _host.App.Services.GetRequiredService<Foundation.Security.ISecretProtector>();
+        await using var db = Database.CreateContext();
+        var rows = await db.Events.AsNoTracking().Where(e => e.TenantId == _tenant && e.Action.StartsWith("auth.login")).ToListAsync();
+        var keys = await db.SubjectKeys.AsNoTracking().Where(k => k.TenantId == _tenant).ToDictionaryAsync(k => k.Id.ToString("N"),
+            k => Convert.FromBase64String(protector.Unprotect("Foundation.Audit.SubjectKey", k.ProtectedKey)));
+        var nonces = new HashSet<string>(StringComparer.Ordinal);
+        var opened = 0;
+        foreach (var row in rows)
+        {
+            foreach (var (column, value) in new[] { ("actor_user_id", row.ActorUserId), ("client_ip", row.ClientIp), ("user_agent", row.UserAgent), ("details", row.Details) })
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                // Independently of the writer's code: enc1:<key id>:<base64url(nonce | ciphertext | tag)>, AAD "<event id N>|<column>".
+                var parts = value.Split(':');
+                parts.Length.ShouldBe(3, value);
+                parts[0].ShouldBe("enc1");
+                var sealedBytes = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
+                nonces.Add(Convert.ToHexString(sealedBytes, 0, 12)).ShouldBeTrue($"nonce reused in {column} of {row.Id}");
+                var plain = new byte[sealedBytes.Length - 28];
+                using var aes = new System.Security.Cryptography.AesGcm(keys[parts[1]], 16);
+                aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain,
+                    System.Text.Encoding.ASCII.GetBytes(row.Id.ToString("N") + "|" + column));
+                if (column == "client_ip")
+                {
+                    System.Text.Encoding.UTF8.GetString(plain).ShouldBeOneOf("203.0.113.7", "198.51.100.4");
+                }
+
+                // The same bytes under another column's associated data do not open.
+                Should.Throw<System.Security.Cryptography.AuthenticationTagMismatchException>(() => aes.Decrypt(sealedBytes.AsSpan(0, 12),
+                    sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain, System.Text.Encoding.ASCII.GetBytes(row.Id.ToString("N") + "|target_id")));
+                opened++;
+            }
+        }
+
+        opened.ShouldBe((6 * 4) + 1); // six logins with four fields each, and the failed login's client IP (its only personal field)
+        nonces.Count.ShouldBe(opened);
+    }
+
+    [Fact]
     public async Task An_erasure_that_fails_in_one_provider_answers_503_naming_it_and_completes_when_repeated()
     {
         _notes.FailNextErase = true;
