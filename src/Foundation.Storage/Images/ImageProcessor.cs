@@ -30,11 +30,11 @@ internal sealed class ImageProcessor : IDisposable
     /// <exception cref="StorageLimitExceededException">The header names more than <see cref="StorageImageOptions.MaxPixels"/> pixels.</exception>
     /// <exception cref="StorageValidationException">The bytes start like an image but do not decode (truncated or corrupt).</exception>
     public Task<ProcessedImage> ReencodeAsync(ReadOnlyMemory<byte> image, string contentType, StorageImageOptions options, CancellationToken cancellationToken) =>
-        RunAsync(() => Process(image.Span, contentType, options.MaxWidth, options.MaxHeight, options, upload: true), cancellationToken);
+        RunAsync(() => Guarded(image.Span, contentType, options.MaxWidth, options.MaxHeight, options, upload: true), cancellationToken);
 
     /// <summary>A thumbnail whose longest side is at most <paramref name="size"/> (never enlarged), in the image's own format (GIF as PNG).</summary>
     public Task<ProcessedImage> ThumbnailAsync(ReadOnlyMemory<byte> image, string contentType, int size, StorageImageOptions options, CancellationToken cancellationToken) =>
-        RunAsync(() => Process(image.Span, contentType, size, size, options, upload: false), cancellationToken);
+        RunAsync(() => Guarded(image.Span, contentType, size, size, options, upload: false), cancellationToken);
 
     private async Task<ProcessedImage> RunAsync(Func<ProcessedImage> work, CancellationToken cancellationToken)
     {
@@ -46,6 +46,19 @@ internal sealed class ImageProcessor : IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Whatever the codec throws on hostile input (it reports most failures as results) is the client's bad image, never a 500.</summary>
+    private static ProcessedImage Guarded(ReadOnlySpan<byte> bytes, string contentType, int maxWidth, int maxHeight, StorageImageOptions options, bool upload)
+    {
+        try
+        {
+            return Process(bytes, contentType, maxWidth, maxHeight, options, upload);
+        }
+        catch (Exception e) when (e is not StorageException and not OutOfMemoryException)
+        {
+            throw Corrupt(contentType, upload, e.GetType().Name + ": " + e.Message);
         }
     }
 
