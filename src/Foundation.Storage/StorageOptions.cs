@@ -49,6 +49,9 @@ public sealed class StorageOptions
     /// <summary>The S3 backend (used when <see cref="Provider"/> is <c>S3</c>).</summary>
     public StorageS3Options S3 { get; set; } = new();
 
+    /// <summary>Processing of uploaded images and thumbnails with SkiaSharp (<c>Foundation:Storage:Images</c>).</summary>
+    public global::Foundation.Storage.Images.StorageImageOptions Images { get; set; } = new();
+
     /// <summary>Encrypted backups of the suite's database (<c>Foundation:Storage:Backups</c>).</summary>
     public global::Foundation.Storage.Backups.BackupOptions Backups { get; set; } = new();
 

@@ -83,7 +83,49 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"{P}Links:PublicBaseUrl is '{baseUrl}'; give an absolute http or https address.");
         }
 
+        ValidateImages(errors, options.Images);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateImages(List<string> errors, Images.StorageImageOptions images)
+    {
+        if (images.MaxWidth is < 1 or > 32_768)
+        {
+            errors.Add(Fmt($"{P}Images:MaxWidth is {images.MaxWidth}; use 1 to 32768 pixels."));
+        }
+
+        if (images.MaxHeight is < 1 or > 32_768)
+        {
+            errors.Add(Fmt($"{P}Images:MaxHeight is {images.MaxHeight}; use 1 to 32768 pixels."));
+        }
+
+        if (images.MaxPixels is < 1 or > 500_000_000)
+        {
+            errors.Add(Fmt($"{P}Images:MaxPixels is {images.MaxPixels}; use 1 to 500000000 (each pixel takes 4 bytes while it is decoded)."));
+        }
+
+        if (images.MaxInputBytes is < 1 or > int.MaxValue)
+        {
+            errors.Add(Fmt($"{P}Images:MaxInputBytes is {images.MaxInputBytes}; use 1 to {int.MaxValue} bytes (the image is held in memory to be decoded)."));
+        }
+
+        if (images.Quality is < 1 or > 100)
+        {
+            errors.Add(Fmt($"{P}Images:Quality is {images.Quality}; use 1 to 100."));
+        }
+
+        if (images.MaxConcurrentDecodes is < 1 or > 64)
+        {
+            errors.Add(Fmt($"{P}Images:MaxConcurrentDecodes is {images.MaxConcurrentDecodes}; use 1 to 64."));
+        }
+
+        for (var i = 0; i < images.ThumbnailSizes.Count; i++)
+        {
+            if (images.ThumbnailSizes[i] is < 1 or > 4096)
+            {
+                errors.Add(Fmt($"{P}Images:ThumbnailSizes:{i} is {images.ThumbnailSizes[i]}; use 1 to 4096 pixels."));
+            }
+        }
     }
 
     private static void Types(List<string> errors, string key, List<string> types)

@@ -61,6 +61,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => new StorageTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(CreateBlobStore);
         services.TryAddSingleton<StorageLinkSigner>();
+        services.TryAddSingleton(sp => new Foundation.Storage.Images.ImageProcessor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Images.MaxConcurrentDecodes));
 
         // Backups of the suite's database (Backups/): the service, its target, and the scheduler (idle unless Backups:Enabled).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, BackupOptionsValidator>());
@@ -70,7 +71,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BackupScheduler>(sp => sp.GetRequiredService<BackupScheduler>()));
         services.TryAddScoped(sp => new FileStorageService(sp.GetRequiredService<StorageDbContext>(), sp.GetRequiredService<IBlobStore>(),
             sp.GetRequiredService<StorageLinkSigner>(), sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Foundation.Auditing.IAuditEventWriter>(), sp.GetRequiredService<StorageTelemetry>()));
+            sp.GetRequiredService<Foundation.Auditing.IAuditEventWriter>(), sp.GetRequiredService<StorageTelemetry>(),
+            sp.GetRequiredService<Foundation.Storage.Images.ImageProcessor>()));
         return new StorageBuilder(services);
     }
 

@@ -18,7 +18,7 @@ public sealed class StorageTelemetry : IDisposable
         _meter = meterFactory?.Create(Name) ?? new Meter(Name);
         Uploaded = _meter.CreateCounter<long>("foundation.storage.uploaded", "By", "Bytes of files stored.");
         Refused = _meter.CreateCounter<long>("foundation.storage.refused", "{upload}", "Uploads refused (tag reason: too_large, quota, type, invalid).");
-        Downloaded = _meter.CreateCounter<long>("foundation.storage.downloads", "{download}", "Downloads started (tag via: api, link).");
+        Downloaded = _meter.CreateCounter<long>("foundation.storage.downloads", "{download}", "Downloads started (tag via: api, link, thumbnail).");
         Backups = _meter.CreateCounter<long>("foundation.storage.backups", "{backup}", "Backups attempted (tag outcome: success, failure).");
         _meter.CreateObservableGauge("foundation.storage.backup.last_success.timestamp", ObserveLastBackup, "s",
             "Unix time of the last successful backup (absent until one succeeded or was found in the target).");

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Foundation.Auditing;
 using Foundation.Storage.Blobs;
 using Foundation.Storage.Content;
 using Foundation.Storage.Diagnostics;
+using Foundation.Storage.Images;
 using Foundation.Storage.Links;
 using Foundation.Storage.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -28,10 +30,12 @@ public sealed class FileStorageService
     private readonly TimeProvider _time;
     private readonly IAuditEventWriter _audit;
     private readonly StorageTelemetry _telemetry;
+    private readonly ImageProcessor _images;
 
     internal FileStorageService(StorageDbContext db, IBlobStore blobs, StorageLinkSigner signer, IOptions<StorageOptions> options, TimeProvider time,
-        IAuditEventWriter audit, StorageTelemetry telemetry)
+        IAuditEventWriter audit, StorageTelemetry telemetry, ImageProcessor images)
     {
+        _images = images;
         _db = db;
         _blobs = blobs;
         _signer = signer;
@@ -117,6 +121,12 @@ public sealed class FileStorageService
             ? await _db.Usage.AsNoTracking().Where(u => u.TenantId == tenantId).Select(u => (long?)u.UsedBytes).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? 0
             : 0;
         var left = quota > 0 ? Math.Max(0, quota - used) : long.MaxValue;
+        if (options.Images.Enabled && ImageProcessor.IsImage(detected))
+        {
+            // Re-encoded: the quota is taken by what is stored, known only after processing.
+            return await UploadImageAsync(tenantId, upload, userId, options, sample, detected, maxFile, quota, left, cancellationToken).ConfigureAwait(false);
+        }
+
         if (upload.DeclaredLength > left)
         {
             throw OverQuota(quota, left);
@@ -130,47 +140,166 @@ public sealed class FileStorageService
         await using (content.ConfigureAwait(false))
         {
             await _blobs.WriteAsync(key, content, cancellationToken).ConfigureAwait(false);
-            var size = content.BytesRead;
             var entity = new StorageFileEntity
             {
                 Id = key,
                 TenantId = tenantId,
                 Name = FileNames.Clean(upload.FileName, detected),
                 ContentType = detected,
-                Size = size,
+                Size = content.BytesRead,
                 Sha256 = content.Sha256Hex(),
                 CreatedAt = _time.GetUtcNow(),
                 CreatedBy = userId,
             };
-
-            try
-            {
-                await CommitAsync(entity, quota, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Nothing half-stored: content whose metadata could not be committed goes too.
-                await _blobs.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
-
-            _telemetry.Uploaded.Add(size);
-            var file = ToFile(entity);
-            await _audit.WriteAsync(new AuditEvent("storage.file.uploaded", AuditOutcome.Success)
-            {
-                TenantId = tenantId,
-                ActorUserId = userId,
-                TargetType = "file",
-                TargetId = key,
-                Data = new Dictionary<string, string?>(StringComparer.Ordinal)
-                {
-                    ["contentType"] = detected,
-                    ["size"] = size.ToString(CultureInfo.InvariantCulture),
-                    ["sha256"] = entity.Sha256,
-                },
-            }, CancellationToken.None).ConfigureAwait(false);
-            return file;
+            return await CommitStoredAsync(entity, quota, userId, null, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<StoredFile> UploadImageAsync(string tenantId, FileUpload upload, string? userId, StorageOptions options, byte[] sample, string detected,
+        long maxFile, long quota, long left, CancellationToken cancellationToken)
+    {
+        // The decoder needs the whole image in memory: read at most Images:MaxInputBytes (and never more than the per-file limit), refusing
+        // mid-stream past it, so memory per upload is bounded whatever the client sends.
+        var images = options.Images;
+        var inputLimit = Math.Min(maxFile, images.MaxInputBytes);
+        if (upload.DeclaredLength > inputLimit)
+        {
+            throw inputLimit == maxFile ? TooLarge(maxFile, upload.DeclaredLength.Value) : ImageTooLarge(images.MaxInputBytes, upload.DeclaredLength.Value);
+        }
+
+        byte[] buffer;
+        int length;
+        string originalSha256;
+        var input = new UploadStream(sample, upload.Content, inputLimit,
+            size => inputLimit == maxFile ? TooLarge(maxFile, size) : ImageTooLarge(images.MaxInputBytes, size), upload.DeclaredLength);
+        await using (input.ConfigureAwait(false))
+        {
+            using var memory = new MemoryStream((int)Math.Min(inputLimit, upload.DeclaredLength ?? 1024 * 1024));
+            await input.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            buffer = memory.GetBuffer();
+            length = (int)memory.Length;
+            originalSha256 = input.Sha256Hex();
+        }
+
+        var processed = await _images.ReencodeAsync(buffer.AsMemory(0, length), detected, images, cancellationToken).ConfigureAwait(false);
+        if (quota > 0 && processed.Content.Length > left)
+        {
+            throw OverQuota(quota, left);
+        }
+
+        var id = Guid.CreateVersion7(_time.GetUtcNow());
+        var key = id.ToString("N");
+        using (var content = new MemoryStream(processed.Content, writable: false))
+        {
+            await _blobs.WriteAsync(key, content, cancellationToken).ConfigureAwait(false);
+        }
+
+        var name = FileNames.Clean(upload.FileName, processed.ContentType);
+        if (!string.Equals(processed.ContentType, detected, StringComparison.Ordinal) && name.EndsWith(".gif", StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[..^".gif".Length] + ".png";
+        }
+
+        var entity = new StorageFileEntity
+        {
+            Id = key,
+            TenantId = tenantId,
+            Name = name,
+            ContentType = processed.ContentType,
+            Size = processed.Content.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(processed.Content)),
+            CreatedAt = _time.GetUtcNow(),
+            CreatedBy = userId,
+        };
+        return await CommitStoredAsync(entity, quota, userId, new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["reencoded"] = "true",
+            ["originalContentType"] = detected,
+            ["originalSize"] = length.ToString(CultureInfo.InvariantCulture),
+            ["originalSha256"] = originalSha256,
+            ["width"] = processed.Width.ToString(CultureInfo.InvariantCulture),
+            ["height"] = processed.Height.ToString(CultureInfo.InvariantCulture),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StoredFile> CommitStoredAsync(StorageFileEntity entity, long quota, string? userId, Dictionary<string, string?>? auditData, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CommitAsync(entity, quota, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing half-stored: content whose metadata could not be committed goes too.
+            await _blobs.DeleteAsync(entity.Id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        _telemetry.Uploaded.Add(entity.Size);
+        var data = auditData ?? new Dictionary<string, string?>(StringComparer.Ordinal);
+        data["contentType"] = entity.ContentType;
+        data["size"] = entity.Size.ToString(CultureInfo.InvariantCulture);
+        data["sha256"] = entity.Sha256;
+        await _audit.WriteAsync(new AuditEvent("storage.file.uploaded", AuditOutcome.Success)
+        {
+            TenantId = entity.TenantId,
+            ActorUserId = userId,
+            TargetType = "file",
+            TargetId = entity.Id,
+            Data = data,
+        }, CancellationToken.None).ConfigureAwait(false);
+        return ToFile(entity);
+    }
+
+    /// <summary>
+    /// A thumbnail of image file <paramref name="id"/>: its longest side at most <paramref name="size"/> pixels (one of
+    /// <c>Images:ThumbnailSizes</c>), never enlarged, EXIF orientation applied, no metadata, in the file's own format (GIF as PNG). Made on request.
+    /// </summary>
+    /// <exception cref="StorageValidationException"><paramref name="size"/> is not an allowed size.</exception>
+    /// <exception cref="StorageFileNotFoundException">No such file in the tenant.</exception>
+    /// <exception cref="StorageUnsupportedTypeException">The file is not an image (or does not decode as one).</exception>
+    /// <exception cref="StorageLimitExceededException">The image is larger than <c>Images:MaxInputBytes</c> or <c>Images:MaxPixels</c>.</exception>
+    public async Task<StorageThumbnail> GetThumbnailAsync(string tenantId, Guid id, int size, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        var images = _options.Value.Images;
+        var sizes = images.EffectiveThumbnailSizes;
+        if (!sizes.Contains(size))
+        {
+            throw new StorageValidationException("size", string.Create(CultureInfo.InvariantCulture,
+                $"size is {size}; the thumbnail sizes allowed are {string.Join(", ", sizes)} (Foundation:Storage:Images:ThumbnailSizes)."));
+        }
+
+        var entity = await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        if (!ImageProcessor.IsImage(entity.ContentType))
+        {
+            throw new StorageUnsupportedTypeException(entity.ContentType, null,
+                $"The file is {entity.ContentType}; thumbnails are made of images only ({ContentTypes.Jpeg}, {ContentTypes.Png}, {ContentTypes.WebP}, {ContentTypes.Gif}).");
+        }
+
+        if (entity.Size > images.MaxInputBytes)
+        {
+            throw ImageTooLarge(images.MaxInputBytes, entity.Size);
+        }
+
+        byte[] bytes;
+        try
+        {
+            var content = await _blobs.OpenReadAsync(entity.Id, cancellationToken).ConfigureAwait(false);
+            await using (content.ConfigureAwait(false))
+            {
+                bytes = new byte[entity.Size];
+                await content.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            throw new StorageFileNotFoundException(id);
+        }
+
+        var thumbnail = await _images.ThumbnailAsync(bytes, entity.ContentType, size, images, cancellationToken).ConfigureAwait(false);
+        _telemetry.Downloaded.Add(1, new KeyValuePair<string, object?>("via", "thumbnail"));
+        return new StorageThumbnail(ToFile(entity), thumbnail.ContentType, thumbnail.Content, thumbnail.Width, thumbnail.Height);
     }
 
     private async Task CommitAsync(StorageFileEntity entity, long quota, CancellationToken cancellationToken)
@@ -385,6 +514,10 @@ public sealed class FileStorageService
     private static StorageLimitExceededException TooLarge(long max, long size) =>
         new("MaxFileBytes", max, string.Create(CultureInfo.InvariantCulture,
             $"The file is larger than the limit of {max} bytes ({size} bytes or more); nothing was stored."));
+
+    private static StorageLimitExceededException ImageTooLarge(long max, long size) =>
+        new("Images:MaxInputBytes", max, string.Create(CultureInfo.InvariantCulture,
+            $"The image is larger than the {max} bytes that are decoded in memory (Foundation:Storage:Images:MaxInputBytes; {size} bytes or more); nothing was processed or stored."));
 
     private static StorageLimitExceededException OverQuota(long quota, long left) =>
         new("TenantQuotaBytes", left, string.Create(CultureInfo.InvariantCulture,

@@ -23,7 +23,7 @@ public static class StorageEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps, under <paramref name="prefix"/> (default <c>/api/v1/files</c>), always over the caller's own tenant (<see cref="ICurrentCaller.TenantId"/>):
     /// <c>POST /</c> (multipart/form-data with one file part, or the raw body; <c>?name=</c> names a raw upload), <c>GET /</c> (limit, pageToken),
-    /// <c>GET /{id}</c>, <c>GET /{id}/content</c> (also with a signed link's <c>tenant</c>, <c>expires</c> and <c>signature</c>, without
+    /// <c>GET /{id}</c>, <c>GET /{id}/content</c>, <c>GET /{id}/thumbnail?size=</c> (an image's thumbnail) (also with a signed link's <c>tenant</c>, <c>expires</c> and <c>signature</c>, without
     /// authentication), <c>POST /{id}/link</c> (<c>{"expiresInSeconds": n}</c>, optional) and <c>DELETE /{id}</c>. Every endpoint but a signed
     /// download requires <see cref="StorageOptions.Policy"/> (default: an authenticated caller). Refusals are problems naming what is wrong
     /// (400, 403, 404, 413, 415). Returns the group, so the host can add policies (rate limits, more authorization).
@@ -80,6 +80,28 @@ public static class StorageEndpointRouteBuilderExtensions
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id}/thumbnail", async (string id, string? size, HttpContext http, ICurrentCaller caller, FileStorageService files, CancellationToken ct) =>
+        {
+            var fileId = ParseId(id);
+            var pixels = size is null
+                ? throw new StorageValidationException("size", "size is missing; give the thumbnail's longest side in pixels, one of Foundation:Storage:Images:ThumbnailSizes (default 64, 128, 256, 512).")
+                : int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+                : throw new StorageValidationException("size", $"size is '{size}'; give a whole number of pixels, one of Foundation:Storage:Images:ThumbnailSizes.");
+            var thumbnail = await files.GetThumbnailAsync(Tenant(caller), fileId, pixels, ct).ConfigureAwait(false);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+            http.Response.Headers.CacheControl = "private, max-age=3600";
+            return Results.Bytes(thumbnail.Content, thumbnail.ContentType,
+                entityTag: new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture, $"\"{thumbnail.File.Sha256}-{pixels}\"")));
+        })
+            .WithName("FoundationStorageThumbnail")
+            .WithSummary("A thumbnail of an image file made on request: size (the longest side, one of Foundation:Storage:Images:ThumbnailSizes), EXIF orientation applied, metadata dropped.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapPost("/{id}/link", async (string id, [FromBody] LinkRequest? body, HttpRequest request, ICurrentCaller caller, FileStorageService files,
             IOptions<StorageOptions> options, CancellationToken ct) =>
