@@ -216,6 +216,43 @@ public sealed partial class JsonBodyFuzzTests(JsonBodyFuzzFixture fixture) : ICl
         NoErrorLogsSince(logged);
     }
 
+    [Theory]
+    [InlineData("%FF")]
+    [InlineData("%ED%A0%80")]
+    [InlineData("~")]
+    [InlineData("~default~")]
+    [InlineData("..%2F..")]
+    [InlineData("%20")]
+    [InlineData("null")]
+    [InlineData("-1")]
+    [InlineData("1e400")]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
+    [InlineData("00000000000000000000000000000000")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public async Task A_strange_id_in_the_path_of_the_new_routes_is_a_problem_never_a_5xx(string segment)
+    {
+        var logged = fixture.Logs.Entries.Count;
+        foreach (var path in new[]
+                 {
+                     "/api/v1/organizations/{0}", "/api/v1/organizations/{0}/members", "/api/v1/organizations/{0}/teams",
+                     "/api/v1/organizations/{0}/invitations", "/api/v1/feature-flags/{0}", "/api/v1/gdpr/export/{0}", "/api/v1/files/{0}",
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path.Replace("{0}", segment, StringComparison.Ordinal));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AccessToken);
+            using var response = await fixture.Client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            var where = $"GET {request.RequestUri} answered {(int)response.StatusCode}: {text}";
+            ((int)response.StatusCode).ShouldBeInRange(400, 499, where);
+            if (text.Length > 0)
+            {
+                response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", where);
+            }
+        }
+
+        NoErrorLogsSince(logged);
+    }
+
     [Fact]
     public async Task A_huge_page_token_is_a_400_and_a_valid_limit_pages_through()
     {
