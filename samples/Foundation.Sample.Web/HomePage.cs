@@ -20,6 +20,7 @@ internal static class HomePage
               <link rel="stylesheet" href="/site.css">
               <link rel="stylesheet" href="/chat.css">
               <script src="/chat.js" defer></script>
+              <script src="/orgs.js" defer></script>
             </head>
             <body>
               <main>
@@ -34,6 +35,8 @@ internal static class HomePage
                   <form id="chat-signin">
                     <input id="chat-email" type="email" placeholder="email" autocomplete="username" required>
                     <input id="chat-password" type="password" placeholder="password (12+ characters)" autocomplete="current-password" required>
+                    <input id="chat-tenant" type="text" placeholder="organisation id (optional)" autocomplete="off"
+                           title="Only for an account made by accepting an invitation: the organisation id the invitation page showed">
                     <button type="submit" value="login">Sign in</button>
                     <button type="submit" value="register">Create account</button>
                   </form>
@@ -44,6 +47,32 @@ internal static class HomePage
                   <div id="chat-log" aria-live="polite"></div>
                   <p id="chat-status"></p>
                 </section>
+                <h2>Organisations</h2>
+                <section id="orgs" aria-label="Your organisations" hidden>
+                  <p>Your organisations (<code>GET /api/v1/organizations</code>), your role in each and the active one: the one your
+                     session works in. Switching (<code>POST /api/v1/auth/switch-organization</code>) gives this page a new token pair
+                     of the same session; the chat above then acts in the organisation you switched to.</p>
+                  <table>
+                    <thead><tr><th>Organisation</th><th>Your role</th><th></th></tr></thead>
+                    <tbody id="orgs-list"></tbody>
+                  </table>
+                  <form id="orgs-create" class="inline">
+                    <input id="orgs-name" type="text" placeholder="new organisation name" autocomplete="off" required maxlength="200">
+                    <input id="orgs-slug" type="text" placeholder="slug (optional)" autocomplete="off" maxlength="64">
+                    <button type="submit">Create organisation</button>
+                  </form>
+                  <form id="orgs-invite" class="inline" hidden>
+                    <input id="orgs-invite-email" type="email" placeholder="e-mail address to invite" autocomplete="off" required>
+                    <select id="orgs-invite-role" aria-label="role">
+                      <option>member</option><option>viewer</option><option>guest</option><option>manager</option><option>admin</option><option>owner</option>
+                    </select>
+                    <button type="submit">Invite to <span id="orgs-active"></span></button>
+                  </form>
+                  <p id="orgs-status" aria-live="polite"></p>
+                </section>
+                <p id="orgs-signed-out">Sign in above to see your organisations, switch between them, create one and invite people.
+                   An invitation e-mail links to <code>/invitations/accept</code>; without an SMTP server it appears at
+                   <a href="/dev/mail">/dev/mail</a> (Development).</p>
                 <h2>What runs here</h2>
                 <table>
                   <thead><tr><th>What</th><th>Where</th><th>Notes</th></tr></thead>
@@ -63,6 +92,7 @@ internal static class HomePage
                     <tr><td>Sessions</td><td><code>GET /api/v1/sessions</code>, <code>GET /api/v1/sessions/stats</code>, <code>DELETE /api/v1/sessions/{id}</code>, <code>DELETE /api/v1/sessions</code></td><td>your devices; revoke one or all others</td></tr>
                     <tr><td>LLM gateway</td><td><code>POST /v1/chat/completions</code>, <code>GET /v1/models</code></td><td>OpenAI-compatible; authenticate with an API key as <code>Authorization: Bearer fnd_...</code>; model <code>chat</code></td></tr>
                     <tr><td>Provider keys</td><td><code>POST /api/v1/provider-keys</code>, <code>GET /api/v1/provider-keys</code>, <code>POST /api/v1/provider-keys/{id}/test</code></td><td>bring your own OpenAI, Anthropic, HuggingFace or custom key; stored encrypted</td></tr>
+                    <tr><td>Organisations</td><td><code>/api/v1/organizations</code>, <code>POST /api/v1/auth/switch-organization</code>, <a href="/invitations/accept">/invitations/accept</a></td><td>members, roles, teams, invitations (<code>POST /api/v1/invitations/accept</code>); see docs/organisations.md</td></tr>
                     <tr><td>Account e-mail</td><td><a href="/account.html">/account.html</a>, <a href="/dev/mail">/dev/mail</a></td><td>forgot password, reset, e-mail confirmation (<code>/api/v1/auth/password/forgot</code>, <code>/password/reset</code>, <code>/email/confirm</code>, <code>/email/change</code>); without an SMTP server the mail goes to the development mailbox (Development only)</td></tr>
                     <tr><td>Two-factor authentication (TOTP)</td><td><a href="/totp.html">/totp.html</a></td><td>sign in, scan the QR code with an authenticator app, enable with a code, get recovery codes; API under <code>/api/v1/totp</code></td></tr>
                     <tr><td>API keys</td><td><code>POST /api/v1/api-keys</code>, <code>GET /api/v1/api-keys</code>, <code>POST /api/v1/api-keys/{id}/deactivate</code>, <code>DELETE /api/v1/api-keys/{id}</code></td><td>the full <code>fnd_...</code> key is shown once; use it as <code>Authorization: Bearer</code> or <code>X-API-Key</code></td></tr>

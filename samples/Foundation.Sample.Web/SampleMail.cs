@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Foundation.Email;
 using Foundation.Email.Development;
 using Microsoft.Extensions.Options;
@@ -12,22 +13,23 @@ namespace Foundation.Sample.Web;
 /// first, and <c>/dev/mail/{id}</c>: one of them with its links. Mapped only in Development and only while no SMTP server is
 /// configured: the messages carry single-use tokens, so this page must never exist where other people can reach it.
 /// </summary>
-internal static class SampleMail
+internal static partial class SampleMail
 {
     public static void MapSampleMail(this WebApplication app)
     {
-        // The pages the links in account mail open (Foundation:Auth:AccountEmail:ResetPasswordPath and ConfirmEmailPath).
-        // Through the web root's file provider, not a path: a host started from its build output (no wwwroot folder beside it,
-        // WebRootPath null) must still start; the page is then simply not found.
+        // The pages the links in account mail open (Foundation:Auth:AccountEmail:ResetPasswordPath and ConfirmEmailPath, and
+        // Foundation:Auth:Organizations:InvitationAcceptUrl). Through the web root's file provider, not a path: a host started
+        // from its build output (no wwwroot folder beside it, WebRootPath null) must still start; the page is then simply not found.
         var webRoot = app.Environment.WebRootFileProvider;
-        IResult AccountPage()
+        Func<IResult> StaticPage(string name) => () =>
         {
-            var file = webRoot.GetFileInfo("account.html");
+            var file = webRoot.GetFileInfo(name);
             return file.Exists ? Results.Stream(file.CreateReadStream(), "text/html; charset=utf-8") : Results.NotFound();
-        }
+        };
 
-        app.MapGet("/reset-password", AccountPage).ExcludeFromDescription();
-        app.MapGet("/confirm-email", AccountPage).ExcludeFromDescription();
+        app.MapGet("/reset-password", StaticPage("account.html")).ExcludeFromDescription();
+        app.MapGet("/confirm-email", StaticPage("account.html")).ExcludeFromDescription();
+        app.MapGet("/invitations/accept", StaticPage("invitation.html")).ExcludeFromDescription();
 
         if (!app.Environment.IsDevelopment() || app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp())
         {
@@ -45,7 +47,7 @@ internal static class SampleMail
             }
 
             var body = rows.Length == 0
-                ? "<p>No messages yet. Register an account, or ask for a password reset, and they appear here.</p>"
+                ? "<p>No messages yet. Register an account, ask for a password reset or invite someone to an organisation, and they appear here.</p>"
                 : $"<table><thead><tr><th>When (UTC)</th><th>To</th><th>Subject</th><th>Kind</th></tr></thead><tbody>{rows}</tbody></table>";
             return Page("Development mailbox", $"<p>Mail the app would have sent (folder <code>{Encode(mailbox.Directory)}</code>). Set <code>Foundation:Email:Smtp:Host</code> to deliver it for real.</p>{body}");
         });
@@ -65,21 +67,27 @@ internal static class SampleMail
         });
     }
 
-    /// <summary>The text body, HTML-encoded, with its http(s) links made clickable.</summary>
+    /// <summary>The text body, HTML-encoded, with its http(s) links made clickable (a link ends at white space).</summary>
     private static string Linkify(string text)
     {
         var result = new StringBuilder();
-        foreach (var line in text.Split('\n'))
+        var at = 0;
+        foreach (Match match in LinkPattern().Matches(text))
         {
-            var trimmed = line.Trim();
-            result.Append(Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-                ? $"<a href=\"{Encode(uri.AbsoluteUri)}\">{Encode(trimmed)}</a>"
-                : Encode(line));
-            result.Append('\n');
+            result.Append(Encode(text[at..match.Index]));
+            var candidate = match.Value.TrimEnd('.', ',', ';', ')');
+            result.Append(Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+                ? $"<a href=\"{Encode(uri.AbsoluteUri)}\">{Encode(candidate)}</a>"
+                : Encode(candidate));
+            at = match.Index + candidate.Length;
         }
 
+        result.Append(Encode(text[at..]));
         return result.ToString();
     }
+
+    [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.CultureInvariant)]
+    private static partial Regex LinkPattern();
 
     private static IResult Page(string title, string content) => Results.Content(
         $"""

@@ -1,6 +1,8 @@
 // The sample's chat box: signs in (or registers) against /api/v1/auth, then streams answers from /api/v1/llm/chat.
 // Same-origin and without inline code, so the default Content-Security-Policy ("default-src 'self'") allows it.
 // With no provider configured the answers come from the built-in demo deployment ("[Foundation demo model] ...").
+// The token pair lives in sessionStorage (this tab only), shared with orgs.js, which replaces it when the user switches
+// organisation; "foundation:signed-in" and "foundation:signed-out" events tell the organisations panel.
 (() => {
   "use strict";
   const box = document.getElementById("chat");
@@ -12,7 +14,12 @@
   const log = document.getElementById("chat-log");
   const status = document.getElementById("chat-status");
   const history = [];
-  let token = sessionStorage.getItem("foundation.sample.accessToken");
+  const ACCESS = "foundation.sample.accessToken";
+  const REFRESH = "foundation.sample.refreshToken";
+  const ORGANIZATION = "foundation.sample.organization";
+  let token = sessionStorage.getItem(ACCESS);
+  const tenantInput = document.getElementById("chat-tenant");
+  if (tenantInput) tenantInput.value = localStorage.getItem(ORGANIZATION) || "";
 
   const show = () => {
     signIn.hidden = !!token;
@@ -40,6 +47,8 @@
     event.preventDefault();
     const email = document.getElementById("chat-email").value;
     const password = document.getElementById("chat-password").value;
+    // Only accounts made by accepting an invitation live in an organisation's tenant; everyone else leaves it empty.
+    const tenant = tenantInput ? tenantInput.value.trim() : "";
     const register = event.submitter && event.submitter.value === "register";
     say(register ? "Creating the account..." : "Signing in...");
     if (register) {
@@ -47,14 +56,17 @@
       if (!created.ok) { say(await problemText(created)); return; }
     }
 
-    const login = await post("/api/v1/auth/login", { email, password });
+    const login = await post("/api/v1/auth/login", tenant && !register ? { email, password, tenant } : { email, password });
     if (!login.ok) { say(await problemText(login)); return; }
     const tokens = await login.json();
     if (!tokens.accessToken) { say("This account needs a second factor; use the API directly."); return; }
     token = tokens.accessToken;
-    sessionStorage.setItem("foundation.sample.accessToken", token);
+    sessionStorage.setItem(ACCESS, token);
+    sessionStorage.setItem(REFRESH, tokens.refreshToken);
+    if (tenant && !register) localStorage.setItem(ORGANIZATION, tenant);
     say("Signed in.");
     show();
+    document.dispatchEvent(new CustomEvent("foundation:signed-in"));
   });
 
   const line = (who, text) => {
@@ -78,6 +90,7 @@
     const answer = line("Assistant", "");
     say("Thinking...");
 
+    token = sessionStorage.getItem(ACCESS); // orgs.js replaces it on a switch of organisation
     const response = await fetch("/api/v1/llm/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
@@ -85,8 +98,10 @@
     });
     if (response.status === 401) {
       token = null;
-      sessionStorage.removeItem("foundation.sample.accessToken");
+      sessionStorage.removeItem(ACCESS);
+      sessionStorage.removeItem(REFRESH);
       show();
+      document.dispatchEvent(new CustomEvent("foundation:signed-out"));
       say("Your session ended; sign in again.");
       return;
     }
@@ -120,5 +135,6 @@
     history.push({ role: "assistant", content: answer.textContent });
   });
 
+  document.addEventListener("foundation:signed-out", () => { token = null; show(); });
   show();
 })();

@@ -68,7 +68,7 @@ public sealed class JsonBodyFuzzFixture : IAsyncLifetime, IDisposable
 /// <c>invalid_encoding</c> naming the JSON path.
 /// </summary>
 [Trait("Category", TestCategories.Integration)]
-public sealed class JsonBodyFuzzTests(JsonBodyFuzzFixture fixture) : IClassFixture<JsonBodyFuzzFixture>
+public sealed partial class JsonBodyFuzzTests(JsonBodyFuzzFixture fixture) : IClassFixture<JsonBodyFuzzFixture>
 {
     private const string Marker = "\u0001FUZZ\u0001";
 
@@ -99,7 +99,300 @@ public sealed class JsonBodyFuzzTests(JsonBodyFuzzFixture fixture) : IClassFixtu
         routes.ShouldContain("PUT /api/v1/costs/prices");
         routes.ShouldContain("POST /api/v1/totp/enable");
         routes.ShouldContain("POST /api/v1/provider-keys");
+
+        // The routes issue 15 added: the host maps them, so the fuzz reaches them.
+        routes.ShouldContain("POST /api/v1/organizations");
+        routes.ShouldContain("PATCH /api/v1/organizations/{id}");
+        routes.ShouldContain("PATCH /api/v1/organizations/{id}/members/{userId:guid}");
+        routes.ShouldContain("POST /api/v1/organizations/{id}/teams");
+        routes.ShouldContain("PUT /api/v1/organizations/{id}/teams/{teamId:guid}/members/{userId:guid}");
+        routes.ShouldContain("POST /api/v1/organizations/{id}/invitations");
+        routes.ShouldContain("POST /api/v1/invitations/accept");
+        routes.ShouldContain("POST /api/v1/auth/switch-organization");
+        routes.ShouldContain("POST /api/v1/auth/password/forgot");
+        routes.ShouldContain("POST /api/v1/auth/password/reset");
+        routes.ShouldContain("POST /api/v1/auth/email/confirm");
+        routes.ShouldContain("POST /api/v1/auth/email/change");
+        routes.ShouldContain("POST /api/v1/feature-flags");
+        routes.ShouldContain("PUT /api/v1/feature-flags/{name}");
+        routes.ShouldContain("POST /api/v1/gdpr/consents/me");
+        routes.ShouldContain("POST /api/v1/files/{id}/link");
     }
+
+    /// <summary>The routes whose every field is also sent missing, null, huge and empty (issue 15's, and Storage's link).</summary>
+    private static readonly string[] FieldFuzzedRoutes =
+    [
+        "/api/v1/organizations", "/api/v1/invitations/", "/api/v1/auth/switch-organization", "/api/v1/auth/password/",
+        "/api/v1/auth/email/", "/api/v1/feature-flags", "/api/v1/gdpr/", "/api/v1/files",
+    ];
+
+    [Fact]
+    public async Task Missing_null_huge_and_empty_fields_of_the_new_routes_are_a_400_naming_the_field_and_never_a_5xx()
+    {
+        var logged = fixture.Logs.Entries.Count;
+        var cases = 0;
+        var exact = 0;
+        var file = await UploadFileAsync();
+        var endpoints = JsonEndpoints().Where(e => FieldFuzzedRoutes.Any(r => e.Route.StartsWith(r, StringComparison.Ordinal))).ToList();
+        endpoints.Count.ShouldBeGreaterThan(15);
+        foreach (var found in endpoints)
+        {
+            // In the fuzz owner's own organisation (~default) and on a real file, so the handlers get past "not found" to the body.
+            var endpoint = found with { Url = RouteValues().Replace(found.Route, m => m.Groups[1].Value switch
+            {
+                "id" when found.Route.StartsWith("/api/v1/organizations/", StringComparison.Ordinal) => "~default",
+                "id" when found.Route.StartsWith("/api/v1/files/", StringComparison.Ordinal) => file,
+                _ => Guid.NewGuid().ToString(),
+            }) };
+            var body = ValidBody(endpoint);
+
+            // When the sample body passes validation, a 400 for one changed field must name that field.
+            using var baseline = await SendAsync(endpoint, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json");
+            var baselinePasses = baseline.StatusCode != HttpStatusCode.BadRequest;
+            ((int)baseline.StatusCode).ShouldBeLessThan(500, $"{endpoint.Method} {endpoint.Url} (the sample body): {await baseline.Content.ReadAsStringAsync()}");
+
+            foreach (var (what, path, json) in FieldVariants(body))
+            {
+                using var response = await SendAsync(endpoint, Encoding.UTF8.GetBytes(json), "application/json");
+                cases++;
+                if ((int)response.StatusCode < 400)
+                {
+                    continue;
+                }
+
+                await ShouldBeErrorInRouteShapeAsync(endpoint, response, what);
+                if (response.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    continue;
+                }
+
+                var text = await response.Content.ReadAsStringAsync();
+                var named = NamedFields(text);
+                named.ShouldNotBeEmpty($"{endpoint.Method} {endpoint.Route} ({what}): a 400 names no field: {text}");
+                if (baselinePasses)
+                {
+                    var field = TopLevelName(path);
+                    named.ShouldContain(n => string.Equals(n, field, StringComparison.OrdinalIgnoreCase),
+                        $"{endpoint.Method} {endpoint.Route} ({what}): the 400 names {string.Join(", ", named)}, not {field}: {text}");
+                    exact++;
+                }
+            }
+        }
+
+        cases.ShouldBeGreaterThan(100);
+        exact.ShouldBeGreaterThan(20, "too few refusals were checked for naming the changed field");
+        NoErrorLogsSince(logged);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=-1", "limit")]
+    [InlineData("limit=201", "limit")]
+    [InlineData("limit=2147483648", "limit")]
+    [InlineData("limit=99999999999999999999999999", "limit")]
+    [InlineData("limit=1e3", "limit")]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("limit=%205", "limit")]
+    [InlineData("limit=%00", "limit")]
+    [InlineData("limit=1&limit=2", "limit")]
+    [InlineData("pageToken=garbage", "pageToken")]
+    [InlineData("pageToken=!!!!", "pageToken")]
+    [InlineData("pageToken=AAAA", "pageToken")]
+    [InlineData("pageToken=e30", "pageToken")]
+    [InlineData("pageToken=%FF%FE", "pageToken")]
+    [InlineData("pageToken=%00", "pageToken")]
+    [InlineData("pageToken=a&pageToken=b", "pageToken")]
+    [InlineData("limit=5&pageToken=" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB", "pageToken")]
+    public async Task Bad_file_list_parameters_are_a_400_naming_the_parameter(string query, string field)
+    {
+        var logged = fixture.Logs.Entries.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/files?" + query);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AccessToken);
+        using var response = await fixture.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBe(400, text);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        NamedFields(text).ShouldContain(field, text);
+        NoErrorLogsSince(logged);
+    }
+
+    [Theory]
+    [InlineData("%FF")]
+    [InlineData("%ED%A0%80")]
+    [InlineData("~")]
+    [InlineData("~default~")]
+    [InlineData("..%2F..")]
+    [InlineData("%20")]
+    [InlineData("null")]
+    [InlineData("-1")]
+    [InlineData("1e400")]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
+    [InlineData("00000000000000000000000000000000")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public async Task A_strange_id_in_the_path_of_the_new_routes_is_a_problem_never_a_5xx(string segment)
+    {
+        var logged = fixture.Logs.Entries.Count;
+        foreach (var path in new[]
+                 {
+                     "/api/v1/organizations/{0}", "/api/v1/organizations/{0}/members", "/api/v1/organizations/{0}/teams",
+                     "/api/v1/organizations/{0}/invitations", "/api/v1/feature-flags/{0}", "/api/v1/gdpr/export/{0}", "/api/v1/files/{0}",
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path.Replace("{0}", segment, StringComparison.Ordinal));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AccessToken);
+            using var response = await fixture.Client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            var where = $"GET {request.RequestUri} answered {(int)response.StatusCode}: {text}";
+            ((int)response.StatusCode).ShouldBeInRange(400, 499, where);
+            if (text.Length > 0)
+            {
+                response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", where);
+            }
+        }
+
+        NoErrorLogsSince(logged);
+    }
+
+    [Fact]
+    public async Task A_huge_page_token_is_a_400_and_a_valid_limit_pages_through()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/files?pageToken=" + new string('A', 20_000));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AccessToken);
+        using var response = await fixture.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        new[] { 400, 414, 431 }.ShouldContain((int)response.StatusCode, text);
+
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/api/v1/files?limit=1");
+        page.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AccessToken);
+        using var ok = await fixture.Client.SendAsync(page);
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK, await ok.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The body with each top-level field missing, and each value null, huge (100,000 characters, 10,000 items,
+    /// numbers at the ends of int and long), and each object or array empty.</summary>
+    private static IEnumerable<(string What, string Path, string Json)> FieldVariants(JsonObject body)
+    {
+        foreach (var (name, _) in body)
+        {
+            var without = body.DeepClone().AsObject();
+            without.Remove(name);
+            yield return ($"missing {name}", "$." + name, without.ToJsonString());
+        }
+
+        foreach (var (path, node) in Nodes(body).Where(n => n.Path != "$"))
+        {
+            yield return ($"null at {path}", path, Replace(body, path, null));
+            switch (node)
+            {
+                case JsonArray array:
+                    yield return ($"empty array at {path}", path, Replace(body, path, new JsonArray()));
+                    if (array.Count > 0)
+                    {
+                        var many = new JsonArray();
+                        for (var i = 0; i < 10_000; i++)
+                        {
+                            many.Add(array[0]?.DeepClone());
+                        }
+
+                        yield return ($"10,000 items at {path}", path, Replace(body, path, many));
+                    }
+
+                    break;
+                case JsonObject:
+                    yield return ($"empty object at {path}", path, Replace(body, path, new JsonObject()));
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    yield return ($"100,000 characters at {path}", path, Replace(body, path, JsonValue.Create(new string('x', 100_000))));
+                    yield return ($"empty string at {path}", path, Replace(body, path, JsonValue.Create(string.Empty)));
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                    foreach (var number in new long[] { int.MaxValue, int.MinValue, long.MaxValue, long.MinValue, -1 })
+                    {
+                        yield return ($"{number} at {path}", path, Replace(body, path, JsonValue.Create(number)));
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Every node of the body (objects and arrays too) with its JSON path.</summary>
+    private static IEnumerable<(string Path, JsonNode Node)> Nodes(JsonNode node, string path = "$")
+    {
+        yield return (path, node);
+        var children = node switch
+        {
+            JsonObject o => o.Where(p => p.Value is not null).Select(p => ($"{path}.{p.Key}", p.Value!)),
+            JsonArray a => a.Select((c, i) => ($"{path}[{i}]", c)).Where(c => c.Item2 is not null).Select(c => (c.Item1, c.Item2!)),
+            _ => Enumerable.Empty<(string, JsonNode)>(),
+        };
+        foreach (var (childPath, child) in children.ToList())
+        {
+            foreach (var descendant in Nodes(child, childPath))
+            {
+                yield return descendant;
+            }
+        }
+    }
+
+    private static string Replace(JsonObject body, string path, JsonNode? replacement)
+    {
+        var copy = body.DeepClone();
+        var target = Nodes(copy).Single(n => string.Equals(n.Path, path, StringComparison.Ordinal)).Node;
+        var parent = target.Parent!;
+        if (parent is JsonObject o)
+        {
+            o[target.GetPropertyName()] = replacement;
+        }
+        else
+        {
+            ((JsonArray)parent)[target.GetElementIndex()] = replacement;
+        }
+
+        return copy.ToJsonString();
+    }
+
+    /// <summary><c>teamIds</c> of <c>$.teamIds[0]</c>.</summary>
+    private static string TopLevelName(string path) => Regex.Match(path, @"^\$\.([^.\[]+)").Groups[1].Value;
+
+    /// <summary>What a problem names: its <c>field</c>, the first name of its <c>jsonPath</c>, and the keys of its <c>errors</c>.</summary>
+    private static List<string> NamedFields(string problem)
+    {
+        var names = new List<string>();
+        using var document = JsonDocument.Parse(problem);
+        var root = document.RootElement;
+        if (root.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String)
+        {
+            names.Add(field.GetString()!);
+        }
+
+        if (root.TryGetProperty("jsonPath", out var jsonPath) && jsonPath.ValueKind == JsonValueKind.String)
+        {
+            names.Add(jsonPath.GetString() == "$" ? "$" : TopLevelName(jsonPath.GetString()!));
+        }
+
+        if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+        {
+            names.AddRange(errors.EnumerateObject().Select(e => e.Name.Split('.', '[')[0]));
+        }
+
+        return names;
+    }
+
+    private async Task<string> UploadFileAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/files");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.AccessToken);
+        var part = new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"));
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        request.Content = new MultipartFormDataContent { { part, "file", "fuzz.pdf" } };
+        using var response = await fixture.Client.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.ReadJsonAsync()).Text("id");
+    }
+
+    [GeneratedRegex(@"\{([^}:]+)(:[^}]*)?\}")]
+    private static partial Regex RouteValues();
 
     /// <summary>Routes whose JSON body has no string at all.</summary>
     private static readonly HashSet<string> BodiesWithoutStrings = new(StringComparer.Ordinal) { "/api/v1/files/{id}/link" };

@@ -59,9 +59,10 @@ public sealed class HomePageTests
         page.Header("Content-Security-Policy").ShouldBe(SecurityHeadersOptions.DefaultContentSecurityPolicy);
         html.ShouldContain("<link rel=\"stylesheet\" href=\"/site.css\">");
         html.ShouldNotContain("<style", Case.Insensitive);
-        // The only script is the same-origin chat box (samples/Foundation.Sample.Web/wwwroot/chat.js): no inline code.
+        // The only scripts are the same-origin chat box and organisations panel (samples/Foundation.Sample.Web/wwwroot/chat.js,
+        // orgs.js): no inline code.
         System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
-            .Select(m => m.Value).ShouldAllBe(tag => tag == "<script src=\"/chat.js\" defer>");
+            .Select(m => m.Value).ShouldBe(["<script src=\"/chat.js\" defer>", "<script src=\"/orgs.js\" defer>"]);
         html.ShouldNotContain(" style=", Case.Insensitive);
     }
 }
