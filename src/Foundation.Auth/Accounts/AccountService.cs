@@ -34,7 +34,7 @@ public sealed class AccountService
     private readonly AccountStatusChanges _status;
 
     /// <summary>Creates the service.</summary>
-    public AccountService(
+    internal AccountService(
         AuthDbContext db,
         IPasswordHasher hasher,
         IPasswordPolicy policy,

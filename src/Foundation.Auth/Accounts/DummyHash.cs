@@ -4,7 +4,7 @@ using Foundation.Auth.Passwords;
 namespace Foundation.Auth.Accounts;
 
 /// <summary>A password hash of the current format and cost that matches nothing, verified for unknown emails.</summary>
-public sealed class DummyHash
+internal sealed class DummyHash
 {
     private readonly Lazy<string> _value;
 

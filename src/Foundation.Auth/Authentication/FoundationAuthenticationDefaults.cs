@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace Foundation.Auth.Authentication;
 
 /// <summary>The authentication schemes of Foundation access tokens and API keys.</summary>
@@ -29,40 +27,4 @@ public static class FoundationAuthenticationDefaults
 
     /// <summary>The prefix of every Foundation API key.</summary>
     public const string ApiKeyPrefix = "fnd_";
-}
-
-/// <summary>Authenticates a presented API key (<c>fnd_...</c>).</summary>
-public interface IApiKeyAuthenticator
-{
-    /// <summary>
-    /// Checks <paramref name="presentedKey"/> (format, known key id, secret hash in constant time, active, not expired,
-    /// owner active) and records its use.
-    /// </summary>
-    /// <returns>The principal of the key's owner limited to its scopes, or a failure reason.</returns>
-    ValueTask<CredentialCheck> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken = default);
-}
-
-/// <summary>
-/// Decides whether a validly signed access token is still good: its session is not revoked or expired, its user is
-/// active, and the user's security stamp is the one in the token.
-/// </summary>
-public interface ISessionValidator
-{
-    /// <summary>Checks the session <paramref name="sessionId"/> of <paramref name="userId"/> against <paramref name="securityStamp"/>.</summary>
-    ValueTask<CredentialCheck> ValidateAsync(Guid userId, Guid sessionId, string securityStamp, CancellationToken cancellationToken = default);
-}
-
-/// <summary>The outcome of checking a credential.</summary>
-/// <param name="Principal">Who the credential stands for, when accepted.</param>
-/// <param name="Failure">A short reason safe to show the caller, when refused.</param>
-public sealed record CredentialCheck(ClaimsPrincipal? Principal, string? Failure)
-{
-    /// <summary>Accepted, as <paramref name="principal"/>.</summary>
-    public static CredentialCheck Accepted(ClaimsPrincipal principal) => new(principal, null);
-
-    /// <summary>Refused, because <paramref name="reason"/>.</summary>
-    public static CredentialCheck Refused(string reason) => new(null, reason);
-
-    /// <summary>Whether it was accepted.</summary>
-    public bool Succeeded => Principal is not null;
 }
