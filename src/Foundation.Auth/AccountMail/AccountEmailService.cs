@@ -13,19 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace Foundation.Auth.AccountMail;
 
-/// <summary>The purposes of <see cref="AccountTokenRecord"/>s.</summary>
-public static class AccountTokenPurposes
-{
-    /// <summary>A password reset.</summary>
-    public const string PasswordReset = "password-reset";
-
-    /// <summary>The confirmation of the account's address.</summary>
-    public const string EmailConfirmation = "email-confirmation";
-
-    /// <summary>The confirmation of a new address.</summary>
-    public const string EmailChange = "email-change";
-}
-
 /// <summary>
 /// Account mail: password reset (a single-use token, <see cref="AccountEmailOptions.PasswordResetLifetime"/>, that revokes
 /// every session on success), confirmation of the account's address, and change of address confirmed from the new address.
@@ -53,7 +40,7 @@ public sealed partial class AccountEmailService
     private readonly ILogger<AccountEmailService> _logger;
 
     /// <summary>Creates the service; <paramref name="sender"/> may be absent (then every mailing request is refused with <see cref="EmailDeliveryException"/>).</summary>
-    public AccountEmailService(
+    internal AccountEmailService(
         AuthDbContext db,
         IEmailSender? sender,
         IAccountEmailTemplates templates,
@@ -577,30 +564,4 @@ public sealed partial class AccountEmailService
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Account mail {Purpose} for user {UserId} could not be delivered: {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, string purpose, Guid userId, string reason);
-}
-
-/// <summary>A correct password for an account whose e-mail address is not confirmed, while <see cref="AuthOptions.RequireConfirmedEmail"/> is on.</summary>
-public sealed class EmailNotConfirmedException : Exception
-{
-    /// <summary>The message.</summary>
-    public const string DefaultMessage =
-        "Confirm your e-mail address first: open the link we sent, or ask for a new one with POST /api/v1/auth/email/confirm/resend.";
-
-    /// <summary>Creates the exception.</summary>
-    public EmailNotConfirmedException()
-        : base(DefaultMessage)
-    {
-    }
-
-    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
-    public EmailNotConfirmedException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
-    public EmailNotConfirmedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 }

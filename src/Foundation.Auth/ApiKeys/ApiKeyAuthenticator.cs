@@ -50,7 +50,7 @@ public sealed class ApiKeyAuthenticator : IApiKeyAuthenticator
     /// Creates the authenticator (a singleton): on a cache miss it reads the key in a scope of its own, with the
     /// store's pooled <see cref="AuthDbContext"/>.
     /// </summary>
-    public ApiKeyAuthenticator(IServiceScopeFactory scopeFactory, TimeProvider timeProvider, ApiKeyValidationCache cache, ApiKeyUsageRecorder usage)
+    internal ApiKeyAuthenticator(IServiceScopeFactory scopeFactory, TimeProvider timeProvider, ApiKeyValidationCache cache, ApiKeyUsageRecorder usage)
     {
         ArgumentNullException.ThrowIfNull(scopeFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);

@@ -48,7 +48,7 @@ public sealed class ApiKeyService
     private readonly ApiKeyValidationCache _cache;
 
     /// <summary>Creates the service.</summary>
-    public ApiKeyService(AuthDbContext db, TimeProvider timeProvider, IOptions<AuthOptions> options, IAuditEventWriter audit, ICurrentCaller caller, ApiKeyValidationCache cache)
+    internal ApiKeyService(AuthDbContext db, TimeProvider timeProvider, IOptions<AuthOptions> options, IAuditEventWriter audit, ICurrentCaller caller, ApiKeyValidationCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(db);

@@ -27,7 +27,7 @@ namespace Foundation.Auth.ApiKeys;
 /// key ids cannot push out the real ones.
 /// </para>
 /// </remarks>
-public sealed class ApiKeyValidationCache : IDisposable
+internal sealed class ApiKeyValidationCache : IDisposable
 {
     /// <summary>The <see cref="ICacheInvalidationBus"/> topic of this cache: <c>foundation.auth.api-keys</c>; the key is the key id.</summary>
     public const string InvalidationTopic = "foundation.auth.api-keys";

@@ -85,7 +85,7 @@ public sealed partial class OrganizationService
     private readonly Foundation.Email.IEmailSender? _emailSender;
 
     /// <summary>Creates the service.</summary>
-    public OrganizationService(
+    internal OrganizationService(
         AuthDbContext db,
         IAccessTokenService tokens,
         IAuditEventWriter audit,

@@ -24,7 +24,7 @@ public sealed class SessionService
     private readonly SessionValidationCache _cache;
 
     /// <summary>Creates the service.</summary>
-    public SessionService(AuthDbContext db, TimeProvider timeProvider, IAuditEventWriter audit, ICurrentCaller caller, SessionValidationCache cache)
+    internal SessionService(AuthDbContext db, TimeProvider timeProvider, IAuditEventWriter audit, ICurrentCaller caller, SessionValidationCache cache)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(timeProvider);

@@ -18,7 +18,7 @@ namespace Foundation.Auth.Sessions;
 /// published on <see cref="InvalidationTopic"/> and evicted everywhere within about a second; the 5 s stay the bound when a
 /// message is lost.
 /// </remarks>
-public sealed class SessionValidationCache : IDisposable
+internal sealed class SessionValidationCache : IDisposable
 {
     /// <summary>The <see cref="ICacheInvalidationBus"/> topic of this cache: <c>foundation.auth.sessions</c>; the key is the session id.</summary>
     public const string InvalidationTopic = "foundation.auth.sessions";

@@ -35,7 +35,7 @@ public sealed class SessionValidator : ISessionValidator
     private readonly SessionValidationCache _cache;
 
     /// <summary>Creates the validator.</summary>
-    public SessionValidator(AuthDbContext db, TimeProvider timeProvider, SessionValidationCache cache)
+    internal SessionValidator(AuthDbContext db, TimeProvider timeProvider, SessionValidationCache cache)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(timeProvider);

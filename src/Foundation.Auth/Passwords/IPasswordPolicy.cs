@@ -1,29 +1,5 @@
 namespace Foundation.Auth.Passwords;
 
-/// <summary>Hashes passwords for storage and verifies them against stored hashes of any supported format.</summary>
-public interface IPasswordHasher
-{
-    /// <summary>Hashes <paramref name="password"/> (NFKC-normalised first) in the current format.</summary>
-    string Hash(string password);
-
-    /// <summary>Verifies <paramref name="password"/> against <paramref name="storedHash"/> in constant time.</summary>
-    /// <returns>Whether it matched, and whether the hash should be replaced by one in the current format.</returns>
-    PasswordVerification Verify(string storedHash, string password);
-}
-
-/// <summary>The result of <see cref="IPasswordHasher.Verify"/>.</summary>
-public enum PasswordVerification
-{
-    /// <summary>The password does not match (or the hash is not in a known format).</summary>
-    Failed = 0,
-
-    /// <summary>The password matches and the hash is current.</summary>
-    Success = 1,
-
-    /// <summary>The password matches; store a new hash (older format or fewer iterations).</summary>
-    SuccessRehashNeeded = 2,
-}
-
 /// <summary>Decides whether a password is acceptable for an account.</summary>
 public interface IPasswordPolicy
 {
