@@ -31,6 +31,9 @@ internal sealed partial class AccessTokenEvents : JwtBearerEvents
 {
     private static readonly object KeyItem = new();
 
+    /// <summary>The claims the session (its active organisation and membership) decides, whatever the token says.</summary>
+    private static readonly string[] SessionOwnedClaims = [AuthClaims.Tenant, AuthClaims.Role, AuthClaims.Team];
+
     private readonly JwtBearerEvents? _inner;
     private readonly Type? _innerType;
     private readonly AccessTokenChecks _checks;
@@ -203,8 +206,41 @@ internal sealed partial class AccessTokenEvents : JwtBearerEvents
             return new BearerRefusal(BearerRefusal.InvalidToken, "session_rejected", check.Failure ?? "The session of this access token is no longer valid.");
         }
 
+        UseSessionClaims(identity, check.Principal!);
         UseSessionSecondFactor(identity, check.Principal!);
         return null;
+    }
+
+    /// <summary>
+    /// Where the request acts and with which roles come from the session and the membership, as the validator read them, never from
+    /// the token (decision 0016): the session's active organisation (<see cref="AuthClaims.Tenant"/>), its membership roles and team
+    /// replace the token's. Otherwise a token issued before a switch of organisation would keep acting in the old one, with the roles
+    /// it had there, even after its holder was demoted or removed from it (the validator checks the membership of the session's
+    /// organisation, not of the token's).
+    /// </summary>
+    /// <remarks>
+    /// Only a principal that describes the session (it carries the user's <see cref="AuthClaims.Subject"/>, as Foundation's validator's
+    /// always does) decides them: a host's own <see cref="ISessionValidator"/> that only says yes or no leaves the token's claims.
+    /// </remarks>
+    private static void UseSessionClaims(ClaimsIdentity token, ClaimsPrincipal session)
+    {
+        if (session.FindFirst(AuthClaims.Subject) is null)
+        {
+            return;
+        }
+
+        foreach (var type in SessionOwnedClaims)
+        {
+            foreach (var stale in token.FindAll(type).ToList())
+            {
+                token.TryRemoveClaim(stale);
+            }
+
+            foreach (var current in session.FindAll(type))
+            {
+                token.AddClaim(new Claim(type, current.Value, current.ValueType));
+            }
+        }
     }
 
     /// <summary>

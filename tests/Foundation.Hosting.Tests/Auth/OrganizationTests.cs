@@ -233,6 +233,28 @@ public abstract class OrganizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_access_token_issued_before_a_switch_or_a_role_change_acts_where_and_as_the_session_now_says()
+    {
+        using var client = Host.CreateClient();
+        var ada = await SignUpAsync(client, "ada@example.com");
+        var bob = await SignUpAsync(client, "bob@example.com");
+        var bobId = await UserIdAsync(client, bob);
+        var acme = await CreateAsync(client, ada, "Acme");
+
+        // Ada switches into Acme with her first token; that token (not only the new pair) now acts in Acme, as the session says.
+        await SwitchAsync(client, ada, acme);
+        var before = await MeAsync(client, ada.Text("accessToken"));
+        before.Text("tenantId").ShouldBe(acme);
+        (await ListMineAsync(client, ada)).Single(o => o.GetProperty("isActive").GetBoolean()).Text("id").ShouldBe(acme);
+
+        // A role change applies to Bob's existing token at once, both ways.
+        await ChangeRoleAsync(client, await SwitchAsync(client, ada, "~default"), bobId, "admin");
+        (await MeAsync(client, bob.Text("accessToken"))).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldBe(["admin"]);
+        await ChangeRoleAsync(client, ada, bobId, "viewer");
+        (await MeAsync(client, bob.Text("accessToken"))).GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ShouldBe(["viewer"]);
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_naming_the_field_and_nothing_is_created()
     {
         using var client = Host.CreateClient();
