@@ -134,8 +134,9 @@ internal sealed class BudgetLeaseAccount
                 return false;
             }
 
-            var low = (_grantedCost > 0 && _freeCost * 100 < _grantedCost * belowPercent)
-                || (_grantedTokens > 0 && _freeTokens * 100 < _grantedTokens * belowPercent);
+            // In 128 bits: a limit of nano-dollars times a percentage can pass long's range.
+            var low = (_grantedCost > 0 && (Int128)_freeCost * 100 < (Int128)_grantedCost * belowPercent)
+                || (_grantedTokens > 0 && (Int128)_freeTokens * 100 < (Int128)_grantedTokens * belowPercent);
             _refilling = low;
             return low;
         }
