@@ -103,11 +103,21 @@ internal sealed class BudgetLeaseAccount
     /// Takes <paramref name="cost"/> and <paramref name="tokens"/> from the free part of the slice, when the lease is valid until at least
     /// <paramref name="validUntil"/> and nothing asked for it to be returned.
     /// </summary>
-    public bool TryTake(long cost, long tokens, DateTimeOffset now, DateTimeOffset validUntil, out int generation)
+    public bool TryTake(long cost, long tokens, DateTimeOffset now, DateTimeOffset validUntil, out int generation) =>
+        TryTake(cost, tokens, now, validUntil, refillBelowPercent: 0, out generation, out _);
+
+    /// <summary>
+    /// Takes as <see cref="TryTake(long, long, DateTimeOffset, DateTimeOffset, out int)"/> does and, under the same lock, checks whether what
+    /// is left free fell below <paramref name="refillBelowPercent"/> percent of what is granted (cost or tokens) while no refill runs:
+    /// <paramref name="startRefill"/> then makes the caller the one that refills (it calls <see cref="EndRefill"/> when done). One lock
+    /// per call on the hot path.
+    /// </summary>
+    public bool TryTake(long cost, long tokens, DateTimeOffset now, DateTimeOffset validUntil, int refillBelowPercent, out int generation, out bool startRefill)
     {
         lock (_lock)
         {
             generation = _generation;
+            startRefill = false;
             if (_leaseId == Guid.Empty || _stale || _removed || _perCall || _expiresAt <= validUntil || _freeCost < cost || _freeTokens < tokens)
             {
                 return false;
@@ -117,32 +127,16 @@ internal sealed class BudgetLeaseAccount
             _freeTokens -= tokens;
             _inFlight++;
             _lastUsed = now;
+            if (refillBelowPercent > 0 && !_refilling && IsLowLocked(refillBelowPercent))
+            {
+                _refilling = startRefill = true;
+            }
+
             return true;
         }
     }
 
-    /// <summary>
-    /// Whether the free part of the slice fell below <paramref name="belowPercent"/> percent of what is granted (cost or tokens) and no refill
-    /// runs yet; <see langword="true"/> makes the caller the one that refills (it calls <see cref="EndRefill"/> when done).
-    /// </summary>
-    public bool TryBeginRefill(int belowPercent)
-    {
-        lock (_lock)
-        {
-            if (belowPercent <= 0 || _refilling || _leaseId == Guid.Empty || _stale || _removed || _perCall)
-            {
-                return false;
-            }
-
-            // In 128 bits: a limit of nano-dollars times a percentage can pass long's range.
-            var low = (_grantedCost > 0 && (Int128)_freeCost * 100 < (Int128)_grantedCost * belowPercent)
-                || (_grantedTokens > 0 && (Int128)_freeTokens * 100 < (Int128)_grantedTokens * belowPercent);
-            _refilling = low;
-            return low;
-        }
-    }
-
-    /// <summary>The refill <see cref="TryBeginRefill"/> started has ended (taken, skipped or failed).</summary>
+    /// <summary>The refill a take started (<c>startRefill</c>) has ended (taken, skipped or failed).</summary>
     public void EndRefill()
     {
         lock (_lock)
@@ -355,6 +349,12 @@ internal sealed class BudgetLeaseAccount
             return (_freeCost, _grantedCost, _pendingSpentCost, _inFlight);
         }
     }
+
+    /// <summary>Free below <paramref name="belowPercent"/> percent of granted, cost or tokens.</summary>
+    private bool IsLowLocked(int belowPercent) =>
+        // In 128 bits: a limit of nano-dollars times a percentage can pass long's range.
+        (_grantedCost > 0 && (Int128)_freeCost * 100 < (Int128)_grantedCost * belowPercent)
+        || (_grantedTokens > 0 && (Int128)_freeTokens * 100 < (Int128)_grantedTokens * belowPercent);
 
     /// <summary>The lease is no longer ours: takes in flight settle as spend only.</summary>
     private void LoseLocked()

@@ -67,7 +67,8 @@ internal sealed partial class BudgetLeaseManager
         // path (spent + reserved < limit), and given back when it settles at $0.
         costNanos = Math.Max(1, costNanos);
 
-        var validUntil = now.AddSeconds(_options.CurrentValue.Budgets.Leases.TtlSeconds / 4.0);
+        var leases = _options.CurrentValue.Budgets.Leases;
+        var validUntil = now.AddSeconds(leases.TtlSeconds / 4.0);
         var takes = new LeaseTake[budgets.Count];
         var taken = 0;
         try
@@ -81,10 +82,10 @@ internal sealed partial class BudgetLeaseManager
                 {
                     var account = _accounts.GetOrAdd(key, static (k, s) => new BudgetLeaseAccount(k, s.b, s.end, s.now), (b, end, now));
                     account.Budget = b;
-                    if (account.TryTake(costNanos, demand.Tokens, now, validUntil, out var generation))
+                    if (account.TryTake(costNanos, demand.Tokens, now, validUntil, leases.RefillBelowPercent, out var generation, out var refill))
                     {
                         takes[taken++] = new LeaseTake(account, generation, costNanos, demand.Tokens);
-                        if (account.TryBeginRefill(_options.CurrentValue.Budgets.Leases.RefillBelowPercent))
+                        if (refill)
                         {
                             StartRefill(account, costNanos, demand.Tokens);
                         }
