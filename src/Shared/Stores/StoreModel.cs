@@ -43,7 +43,9 @@ internal static class StoreModel
     public static DbContextOptionsBuilder ApplyDefaults(DbContextOptionsBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return builder
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning))
+            .AddInterceptors(SqliteBusyTimeout.Instance);
     }
 }
 

@@ -1,6 +1,9 @@
 using Foundation.Costing.Budgets;
 using Foundation.Costing.Pricing;
+using Foundation.Costing.Storage;
 using Foundation.Pricing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -46,6 +49,34 @@ public sealed class CostingRegistrationTests
         BudgetPeriods.Current(BudgetPeriod.Month, at, berlin).ShouldBe((new DateTimeOffset(2026, 2, 28, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 31, 22, 0, 0, TimeSpan.Zero)));
         BudgetPeriods.Current(BudgetPeriod.Month, at, TimeZoneInfo.Utc).Start.ShouldBe(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         BudgetPeriods.Current(BudgetPeriod.Rolling, at.AddMinutes(42), berlin).ShouldBe((at, at.AddHours(1)));
+    }
+
+    [Theory]
+    [InlineData("", 30_000)]
+    [InlineData(";Default Timeout=7", 7_000)]
+    public async Task A_SQLite_store_waits_inside_SQLite_for_the_write_lock_as_long_as_the_connection_s_default_timeout(string keyword, long expected)
+    {
+        // Without a busy timeout Microsoft.Data.Sqlite answers SQLITE_BUSY by sleeping 150 ms and retrying: the budgets-on gateway's p99.
+        var path = Path.Combine(Path.GetTempPath(), $"foundation-costing-busy-{Guid.NewGuid():N}.db");
+        try
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddFoundationCosting().UseSqlite($"Data Source={path}{keyword}");
+            await using var provider = services.BuildServiceProvider();
+            await using var scope = provider.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CostingDbContext>();
+            await db.Database.OpenConnectionAsync();
+            var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+            (await command.ExecuteScalarAsync()).ShouldBe(expected);
+            await db.Database.CloseConnectionAsync();
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
