@@ -38,7 +38,7 @@ internal static class StoreModel
     /// What every configuration of a store context adds, whichever provider is chosen. The migrations are hand-written and
     /// there is deliberately no model snapshot (the EF design tools cannot be restored here), so EF would always report
     /// pending model changes; each package's schema tests prove instead, on SQLite and PostgreSQL, that the migrated schema
-    /// matches the model.
+    /// matches the model. On SQLite, every connection waits for the write lock inside SQLite (<see cref="SqliteBusyTimeout"/>).
     /// </summary>
     public static DbContextOptionsBuilder ApplyDefaults(DbContextOptionsBuilder builder)
     {
