@@ -115,23 +115,21 @@ internal sealed class AuditAppender
         var keys = await _subjectKeys.GetOrCreateAsync(db, tenantId, subjects, ct).ConfigureAwait(false);
         var ciphers = new Dictionary<string, (string KeyPrefix, AesGcm Aes)>(keys.Count, StringComparer.Ordinal);
 
-        // One random draw for every nonce of the batch: each field still gets its own 12 random bytes (see AuditFieldCipher).
-        var fields = 0;
+        // One AES-GCM operation per event (all its personal fields sealed as one enc2 value), and one random draw for every nonce of the
+        // batch: each event still gets its own 12 random bytes (see AuditFieldCipher).
+        var sealedEvents = 0;
         foreach (var e in events)
         {
-            if (e.Personal is { } p)
-            {
-                fields += (p.ActorUserId is null ? 0 : 1) + (p.ClientIp is null ? 0 : 1) + (p.UserAgent is null ? 0 : 1) + (p.Details is null ? 0 : 1);
-            }
+            sealedEvents += e.Personal is null ? 0 : 1;
         }
 
-        var nonces = ArrayPool<byte>.Shared.Rent(fields * AuditFieldCipher.NonceSize);
+        var nonces = ArrayPool<byte>.Shared.Rent(sealedEvents * AuditFieldCipher.NonceSize);
         try
         {
-            RandomNumberGenerator.Fill(nonces.AsSpan(0, fields * AuditFieldCipher.NonceSize));
+            RandomNumberGenerator.Fill(nonces.AsSpan(0, sealedEvents * AuditFieldCipher.NonceSize));
             foreach (var (subject, key) in keys)
             {
-                ciphers[subject] = (AuditFieldCipher.KeyPrefix(key.Id), new AesGcm(key.Key, 16));
+                ciphers[subject] = (AuditFieldCipher.KeyPrefix2(key.Id), new AesGcm(key.Key, 16));
             }
 
             var next = 0;
@@ -143,10 +141,13 @@ internal sealed class AuditAppender
                 }
 
                 var (keyPrefix, aes) = ciphers[p.Subject];
-                e.ActorUserId = p.ActorUserId is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.ActorUserId, p.ActorUserId, Nonce(ref next));
-                e.ClientIp = p.ClientIp is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.ClientIp, p.ClientIp, Nonce(ref next));
-                e.UserAgent = p.UserAgent is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.UserAgent, p.UserAgent, Nonce(ref next));
-                e.Details = p.Details is null ? null : AuditFieldCipher.Encrypt(aes, keyPrefix, e.Id, AuditFieldCipher.Details, p.Details, Nonce(ref next));
+                var nonce = nonces.AsSpan(next++ * AuditFieldCipher.NonceSize, AuditFieldCipher.NonceSize);
+                e.Details = AuditFieldCipher.EncryptFields(aes, keyPrefix, e.Id, p.ActorUserId, p.ClientIp, p.UserAgent, p.Details, nonce);
+
+                // The other personal columns keep only whether they had a value, and under which key (the actor filter matches on it).
+                e.ActorUserId = p.ActorUserId is null ? null : keyPrefix;
+                e.ClientIp = p.ClientIp is null ? null : keyPrefix;
+                e.UserAgent = p.UserAgent is null ? null : keyPrefix;
             }
         }
         finally
@@ -157,9 +158,6 @@ internal sealed class AuditAppender
                 aes.Dispose();
             }
         }
-
-        // Each slice is handed out once; the pooled buffer is rented for this batch only.
-        ReadOnlySpan<byte> Nonce(ref int index) => nonces.AsSpan(index++ * AuditFieldCipher.NonceSize, AuditFieldCipher.NonceSize);
     }
 
     /// <summary>Signs a checkpoint for every tenant whose newest events are older than the checkpoint interval; returns how many.</summary>

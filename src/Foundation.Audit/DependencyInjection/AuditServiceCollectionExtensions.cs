@@ -101,7 +101,8 @@ public sealed class AuditBuilder
         services.TryAddSingleton(sp => new AuditAppender(sp.GetRequiredService<AuditSigningKeyRing>(), sp.GetRequiredService<IOptionsMonitor<AuditOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuditTelemetry>(), sp.GetRequiredService<AuditSubjectKeys>()));
         services.TryAddSingleton<DurableAuditEventWriter>();
-        services.TryAddScoped<AuditVerifier>();
+        services.TryAddScoped(sp => new AuditVerifier(sp.GetRequiredService<AuditDbContext>(), sp.GetRequiredService<AuditSigningKeyRing>(),
+            sp.GetRequiredService<IServiceScopeFactory>()));
         services.TryAddScoped<GdprService>();
         services.TryAddScoped<ConsentService>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IPersonalDataProvider, AuditPersonalDataProvider>());

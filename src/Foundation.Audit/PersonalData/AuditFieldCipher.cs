@@ -8,10 +8,14 @@ using System.Text;
 namespace Foundation.Audit.PersonalData;
 
 /// <summary>
-/// Encrypts one personal field of one event with AES-256-GCM (System.Security.Cryptography) under a subject's data key. The stored text is
-/// <c>enc1:&lt;key id, 32 hex&gt;:&lt;base64url(nonce | ciphertext | tag)&gt;</c>; the associated data (<c>&lt;event id, 32 hex&gt;|&lt;column&gt;</c>,
-/// ASCII) binds it to the event id and the column, so a ciphertext moved to another event or column does not decrypt. The chain hashes
-/// this text as it hashes any other value.
+/// Encrypts the personal fields of events with AES-256-GCM (System.Security.Cryptography) under a subject's data key. Two stored formats
+/// (docs/decisions/0022): the current one, <c>enc2</c>, seals all four personal fields of an event as one value (one AES-GCM operation per
+/// event): <c>details</c> holds <c>enc2:&lt;key id, 32 hex&gt;:&lt;base64url(nonce | ciphertext | tag)&gt;</c> whose plaintext is the four
+/// fields (actor_user_id, client_ip, user_agent, details) in the canonical form's length-prefixed encoding (<c>&lt;n&gt;:&lt;value&gt;\n</c>
+/// or <c>~\n</c>), with associated data <c>&lt;event id, 32 hex&gt;|enc2</c>; each other personal column that has a value holds only the
+/// marker <c>enc2:&lt;key id&gt;:</c>. The older <c>enc1</c> (still read) encrypted each field alone: <c>enc1:&lt;key id&gt;:&lt;base64url(nonce |
+/// ciphertext | tag)&gt;</c>, associated data <c>&lt;event id, 32 hex&gt;|&lt;column&gt;</c>. Either way a ciphertext moved to another event (or
+/// column) does not decrypt, and the chain hashes the stored text as it hashes any other value.
 /// </summary>
 /// <remarks>
 /// Every encryption uses a fresh 96-bit random nonce. The appender draws the nonces of a whole batch with one call to
@@ -22,6 +26,7 @@ namespace Foundation.Audit.PersonalData;
 internal static class AuditFieldCipher
 {
     public const string Prefix = "enc1:";
+    public const string Prefix2 = "enc2:";
     public const int NonceSize = 12;
     private const int TagSize = 16;
     private const int KeyIdLength = 32;
@@ -41,6 +46,121 @@ internal static class AuditFieldCipher
     public static ReadOnlySpan<byte> Details => "|details"u8;
 
     public static string KeyPrefix(Guid keyId) => Prefix + keyId.ToString("N", CultureInfo.InvariantCulture) + ":";
+
+    /// <summary>The <c>enc2</c> prefix of a key: the whole stored value of a marker column, the start of the sealed <c>details</c>.</summary>
+    public static string KeyPrefix2(Guid keyId) => Prefix2 + keyId.ToString("N", CultureInfo.InvariantCulture) + ":";
+
+    /// <summary>The associated-data suffix of an <c>enc2</c> value.</summary>
+    public static ReadOnlySpan<byte> Enc2Suffix => "|enc2"u8;
+
+    /// <summary>Whether <paramref name="value"/> is stored in the <c>enc2</c> format (a marker or the sealed value).</summary>
+    public static bool IsEnc2(string? value) => value is not null && value.StartsWith(Prefix2, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Seals the four personal fields of one event as one <c>enc2</c> value (one AES-GCM operation) with <paramref name="nonce"/> (12
+    /// random bytes never used before under this key).
+    /// </summary>
+    public static string EncryptFields(AesGcm aes, string keyPrefix2, Guid eventId, string? actorUserId, string? clientIp, string? userAgent, string? details,
+        ReadOnlySpan<byte> nonce)
+    {
+        var plainLength = FieldLength(actorUserId) + FieldLength(clientIp) + FieldLength(userAgent) + FieldLength(details);
+        byte[]? rented = null;
+        var plain = plainLength <= StackLimit ? stackalloc byte[plainLength] : (rented = ArrayPool<byte>.Shared.Rent(plainLength)).AsSpan(0, plainLength);
+        try
+        {
+            var written = WriteField(actorUserId, plain);
+            written += WriteField(clientIp, plain[written..]);
+            written += WriteField(userAgent, plain[written..]);
+            WriteField(details, plain[written..]);
+            Span<byte> aad = stackalloc byte[KeyIdLength + 8];
+            var aadLength = Aad(eventId, Enc2Suffix, aad);
+            return Seal(aes, keyPrefix2, aad[..aadLength], plain, nonce);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Opens an <c>enc2</c> value; <see langword="false"/> when it does not decrypt (wrong key, moved, edited) or is malformed.</summary>
+    public static bool TryDecryptFields(AesGcm aes, Guid eventId, string value, out string? actorUserId, out string? clientIp, out string? userAgent, out string? details)
+    {
+        actorUserId = clientIp = userAgent = details = null;
+        Span<byte> aad = stackalloc byte[KeyIdLength + 8];
+        var aadLength = Aad(eventId, Enc2Suffix, aad);
+        if (Open(aes, value, aad[..aadLength]) is not { } plain)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = plain;
+        var ok = ReadField(ref rest, out actorUserId) && ReadField(ref rest, out clientIp) && ReadField(ref rest, out userAgent) && ReadField(ref rest, out details)
+            && rest.IsEmpty;
+        CryptographicOperations.ZeroMemory(plain);
+        if (!ok)
+        {
+            actorUserId = clientIp = userAgent = details = null;
+        }
+
+        return ok;
+    }
+
+    private static int FieldLength(string? value) =>
+        value is null ? 2 : Encoding.UTF8.GetByteCount(value) is var n ? DigitCount(n) + n + 2 : 0;
+
+    private static int DigitCount(int n)
+    {
+        var digits = 1;
+        while (n >= 10)
+        {
+            n /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    private static int WriteField(string? value, Span<byte> destination)
+    {
+        if (value is null)
+        {
+            destination[0] = (byte)'~';
+            destination[1] = (byte)'\n';
+            return 2;
+        }
+
+        var count = Encoding.UTF8.GetByteCount(value);
+        count.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        destination[written++] = (byte)':';
+        written += Encoding.UTF8.GetBytes(value, destination[written..]);
+        destination[written++] = (byte)'\n';
+        return written;
+    }
+
+    private static bool ReadField(ref ReadOnlySpan<byte> rest, out string? value)
+    {
+        value = null;
+        if (rest.Length >= 2 && rest[0] == (byte)'~' && rest[1] == (byte)'\n')
+        {
+            rest = rest[2..];
+            return true;
+        }
+
+        var colon = rest.IndexOf((byte)':');
+        if (colon <= 0 || !int.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            || rest.Length < colon + 1 + count + 1 || rest[colon + 1 + count] != (byte)'\n')
+        {
+            return false;
+        }
+
+        value = Encoding.UTF8.GetString(rest.Slice(colon + 1, count));
+        rest = rest[(colon + count + 2)..];
+        return true;
+    }
 
     /// <summary>Encrypts with a nonce of its own (one random draw per call; the appender uses the overload taking a nonce).</summary>
     public static string Encrypt(AesGcm aes, Guid keyId, Guid eventId, string column, string plaintext)
@@ -69,22 +189,40 @@ internal static class AuditFieldCipher
 
         Span<byte> aad = stackalloc byte[KeyIdLength + 32];
         var aadLength = Aad(eventId, columnSuffix, aad);
-
         var plainLength = Encoding.UTF8.GetByteCount(plaintext);
-        var sealedLength = NonceSize + plainLength + TagSize;
         byte[]? rented = null;
-        var buffer = plainLength + sealedLength <= StackLimit
-            ? stackalloc byte[plainLength + sealedLength]
-            : (rented = ArrayPool<byte>.Shared.Rent(plainLength + sealedLength));
+        var plain = plainLength <= StackLimit ? stackalloc byte[plainLength] : (rented = ArrayPool<byte>.Shared.Rent(plainLength)).AsSpan(0, plainLength);
+        try
+        {
+            Encoding.UTF8.GetBytes(plaintext, plain);
+            return Seal(aes, keyPrefix, aad[..aadLength], plain, nonce);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary><paramref name="keyPrefix"/> followed by base64url(nonce | ciphertext | tag), built in one string allocation.</summary>
+    private static string Seal(AesGcm aes, string keyPrefix, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plain, ReadOnlySpan<byte> nonce)
+    {
+        if (nonce.Length != NonceSize)
+        {
+            throw new ArgumentException("The nonce must be 12 bytes.", nameof(nonce));
+        }
+
+        var sealedLength = NonceSize + plain.Length + TagSize;
+        byte[]? rented = null;
+        var sealedBytes = sealedLength <= StackLimit ? stackalloc byte[sealedLength] : (rented = ArrayPool<byte>.Shared.Rent(sealedLength)).AsSpan(0, sealedLength);
         char[]? rentedChars = null;
         try
         {
-            var plain = buffer[..plainLength];
-            Encoding.UTF8.GetBytes(plaintext, plain);
-            var sealedBytes = buffer.Slice(plainLength, sealedLength);
             nonce.CopyTo(sealedBytes);
-            aes.Encrypt(nonce, plain, sealedBytes.Slice(NonceSize, plainLength), sealedBytes.Slice(NonceSize + plainLength, TagSize), aad[..aadLength]);
-            CryptographicOperations.ZeroMemory(plain);
+            aes.Encrypt(nonce, plain, sealedBytes.Slice(NonceSize, plain.Length), sealedBytes.Slice(NonceSize + plain.Length, TagSize), aad);
 
             var textLength = keyPrefix.Length + Base64Url.GetEncodedLength(sealedLength);
             var text = textLength <= StackLimit ? stackalloc char[textLength] : (rentedChars = ArrayPool<char>.Shared.Rent(textLength));
@@ -111,15 +249,34 @@ internal static class AuditFieldCipher
     {
         keyId = Guid.Empty;
         return value is not null
-            && value.Length > KeyPrefixLength
-            && value.StartsWith(Prefix, StringComparison.Ordinal)
+            && (value.Length > KeyPrefixLength || (value.Length == KeyPrefixLength && value.StartsWith(Prefix2, StringComparison.Ordinal)))
+            && (value.StartsWith(Prefix, StringComparison.Ordinal) || value.StartsWith(Prefix2, StringComparison.Ordinal))
             && value[Prefix.Length + KeyIdLength] == ':'
             && Guid.TryParseExact(value.AsSpan(Prefix.Length, KeyIdLength), "N", out keyId);
     }
 
-    /// <summary>The clear text, or <see langword="null"/> when it does not decrypt (wrong key, moved, edited).</summary>
+    /// <summary>The clear text of an <c>enc1</c> value, or <see langword="null"/> when it does not decrypt (wrong key, moved, edited).</summary>
     public static string? Decrypt(AesGcm aes, Guid eventId, string column, string value)
     {
+        if (!value.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Span<byte> aad = stackalloc byte[KeyIdLength + 1 + column.Length];
+        "|"u8.CopyTo(aad[KeyIdLength..]);
+        Encoding.ASCII.GetBytes(column, aad[(KeyIdLength + 1)..]);
+        eventId.TryFormat(aad, out _, "N");
+        return Open(aes, value, aad) is { } plain ? Encoding.UTF8.GetString(plain) : null;
+    }
+
+    private static byte[]? Open(AesGcm aes, string value, ReadOnlySpan<byte> aad)
+    {
+        if (value.Length <= KeyPrefixLength)
+        {
+            return null;
+        }
+
         byte[] sealedBytes;
         try
         {
@@ -137,10 +294,6 @@ internal static class AuditFieldCipher
 
         var length = sealedBytes.Length - NonceSize - TagSize;
         var plain = new byte[length];
-        Span<byte> aad = stackalloc byte[KeyIdLength + 1 + column.Length];
-        "|"u8.CopyTo(aad[KeyIdLength..]);
-        Encoding.ASCII.GetBytes(column, aad[(KeyIdLength + 1)..]);
-        eventId.TryFormat(aad, out _, "N");
         try
         {
             aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length, TagSize), plain, aad);
@@ -150,7 +303,7 @@ internal static class AuditFieldCipher
             return null;
         }
 
-        return Encoding.UTF8.GetString(plain);
+        return plain;
     }
 
     /// <summary>Writes <c>&lt;event id, 32 lower-case hex&gt;|&lt;column&gt;</c> (the associated data) into <paramref name="destination"/>.</summary>

@@ -39,6 +39,28 @@ internal sealed class AuditFieldDecryptor : IDisposable
     public async Task<bool> DecryptAsync(AuditEventEntity e, CancellationToken cancellationToken)
     {
         var erased = false;
+        if (AuditFieldCipher.IsEnc2(e.Details) && AuditFieldCipher.TryGetKeyId(e.Details, out var sealedKeyId))
+        {
+            // enc2: the four fields sealed as one value in details; the other columns hold markers only.
+            if (!_ciphers.ContainsKey(sealedKeyId))
+            {
+                await LoadAsync([sealedKeyId], cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_ciphers[sealedKeyId] is { } sealedAes
+                && AuditFieldCipher.TryDecryptFields(sealedAes, e.Id, e.Details, out var actorUserId, out var clientIp, out var userAgent, out var details))
+            {
+                (e.ActorUserId, e.ClientIp, e.UserAgent, e.Details) = (actorUserId, clientIp, userAgent, details);
+                return false;
+            }
+
+            e.ActorUserId = AuditFieldCipher.IsEnc2(e.ActorUserId) ? null : e.ActorUserId;
+            e.ClientIp = AuditFieldCipher.IsEnc2(e.ClientIp) ? null : e.ClientIp;
+            e.UserAgent = AuditFieldCipher.IsEnc2(e.UserAgent) ? null : e.UserAgent;
+            e.Details = null;
+            return true;
+        }
+
         e.ActorUserId = await OpenAsync(e, "actor_user_id", e.ActorUserId, cancellationToken).ConfigureAwait(false);
         e.ClientIp = await OpenAsync(e, "client_ip", e.ClientIp, cancellationToken).ConfigureAwait(false);
         e.UserAgent = await OpenAsync(e, "user_agent", e.UserAgent, cancellationToken).ConfigureAwait(false);

@@ -77,7 +77,7 @@ internal sealed class AuditPersonalDataProvider : IPersonalDataProvider
             {
                 var keyId = await AuditSubjectKeys.FindIdAsync(_db, subject.TenantId, subject.UserId, ct).ConfigureAwait(false);
                 var shredded = keyId is { } id ? await EncryptedUnder(subject.TenantId, id).CountAsync(ct).ConfigureAwait(false) : 0;
-                var destroyed = await AuditSubjectKeys.DestroyAsync(_db, subject.TenantId, subject.UserId, ct).ConfigureAwait(false);
+                var destroyed = await _keys.DestroyAsync(_db, subject.TenantId, subject.UserId, ct).ConfigureAwait(false);
                 var consents = await _db.Consents.Where(c => c.TenantId == subject.TenantId && c.UserId == subject.UserId).ExecuteDeleteAsync(ct)
                     .ConfigureAwait(false);
                 var inClear = await _db.Events.AsNoTracking().CountAsync(e => e.TenantId == subject.TenantId && e.ActorUserId == subject.UserId, ct)
@@ -107,17 +107,21 @@ internal sealed class AuditPersonalDataProvider : IPersonalDataProvider
         var keyId = await AuditSubjectKeys.FindIdAsync(_db, subject.TenantId, subject.UserId, cancellationToken).ConfigureAwait(false);
         var user = subject.UserId;
         var prefix = keyId is { } id ? AuditFieldCipher.KeyPrefix(id) : null;
+        var prefix2 = keyId is { } id2 ? AuditFieldCipher.KeyPrefix2(id2) : null;
         var query = prefix is null
             ? _db.Events.AsNoTracking().Where(e => e.TenantId == subject.TenantId && e.ActorUserId == user)
             : _db.Events.AsNoTracking().Where(e => e.TenantId == subject.TenantId && (e.ActorUserId == user
-                || e.ActorUserId!.StartsWith(prefix) || e.ClientIp!.StartsWith(prefix) || e.UserAgent!.StartsWith(prefix) || e.Details!.StartsWith(prefix)));
+                || e.ActorUserId!.StartsWith(prefix) || e.ClientIp!.StartsWith(prefix) || e.UserAgent!.StartsWith(prefix) || e.Details!.StartsWith(prefix)
+                || e.Details!.StartsWith(prefix2!)));
         return await query.OrderBy(e => e.Seq).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private IQueryable<AuditEventEntity> EncryptedUnder(string tenantId, Guid keyId)
     {
         var prefix = AuditFieldCipher.KeyPrefix(keyId);
+        var prefix2 = AuditFieldCipher.KeyPrefix2(keyId); // an enc2 event always seals its fields in details
         return _db.Events.AsNoTracking().Where(e => e.TenantId == tenantId
-            && (e.ActorUserId!.StartsWith(prefix) || e.ClientIp!.StartsWith(prefix) || e.UserAgent!.StartsWith(prefix) || e.Details!.StartsWith(prefix)));
+            && (e.ActorUserId!.StartsWith(prefix) || e.ClientIp!.StartsWith(prefix) || e.UserAgent!.StartsWith(prefix) || e.Details!.StartsWith(prefix)
+                || e.Details!.StartsWith(prefix2)));
     }
 }

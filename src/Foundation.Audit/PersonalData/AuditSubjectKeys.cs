@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Foundation.Audit.Storage;
 using Foundation.Security;
@@ -9,12 +10,26 @@ namespace Foundation.Audit.PersonalData;
 /// <summary>
 /// The per-person data keys of encrypted personal fields (<c>audit_subject_keys</c>): 256 random bits from
 /// <see cref="RandomNumberGenerator"/> per (tenant, user), stored protected by the host's <see cref="ISecretProtector"/> (purpose
-/// <see cref="ProtectionPurpose"/>). Nothing is cached between calls, so a key destroyed by an erasure on one instance is gone for every
-/// instance at once.
+/// <see cref="ProtectionPurpose"/>).
 /// </summary>
+/// <remarks>
+/// Unprotecting a key (ASP.NET Core Data Protection) is what costs, so unprotected keys are kept in memory by key id for at most
+/// <see cref="CacheLifetime"/>. The cache never decides whether a key exists: every append batch and every read still loads the key rows it
+/// needs from <c>audit_subject_keys</c> and uses a cached key only for a row found there. An erasure deletes the row, so from its commit no
+/// instance encrypts or decrypts with that key again; this instance also drops the cached copy at once, other instances when it expires
+/// (the destroyed key's bytes stay in their memory for at most <see cref="CacheLifetime"/>, unused).
+/// </remarks>
 internal sealed class AuditSubjectKeys
 {
     public const string ProtectionPurpose = "Foundation.Audit.SubjectKey";
+
+    /// <summary>How long an unprotected key stays in memory after it was unprotected.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most keys kept; beyond it the cache is emptied (the next batches unprotect again).</summary>
+    public const int CacheCapacity = 10_000;
+
+    private readonly ConcurrentDictionary<Guid, (byte[] Key, DateTimeOffset Until)> _cache = new();
 
     private readonly IOptionsMonitor<AuditOptions> _options;
     private readonly TimeProvider _time;
@@ -77,7 +92,7 @@ internal sealed class AuditSubjectKeys
         var rows = await db.SubjectKeys.AsNoTracking().Where(k => ids.Contains(k.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
         {
-            if (TryUnprotect(row.ProtectedKey) is { } key)
+            if ((Cached(row.Id) ?? Remember(row.Id, TryUnprotect(row.ProtectedKey))) is { } key)
             {
                 result[row.Id] = key;
             }
@@ -94,9 +109,19 @@ internal sealed class AuditSubjectKeys
         return ids.Count == 0 ? null : ids[0];
     }
 
-    /// <summary>Destroys <paramref name="subject"/>'s key in <paramref name="tenantId"/>; returns whether there was one.</summary>
-    public static async Task<bool> DestroyAsync(AuditDbContext db, string tenantId, string subject, CancellationToken cancellationToken) =>
-        await db.SubjectKeys.Where(k => k.TenantId == tenantId && k.SubjectId == subject).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+    /// <summary>Destroys <paramref name="subject"/>'s key in <paramref name="tenantId"/> and drops it from this instance's cache; returns whether there was one.</summary>
+    public async Task<bool> DestroyAsync(AuditDbContext db, string tenantId, string subject, CancellationToken cancellationToken)
+    {
+        var ids = await db.SubjectKeys.AsNoTracking().Where(k => k.TenantId == tenantId && k.SubjectId == subject).Select(k => k.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await db.SubjectKeys.Where(k => k.TenantId == tenantId && k.SubjectId == subject).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            _cache.TryRemove(id, out _);
+        }
+
+        return deleted > 0;
+    }
 
     private async Task<Dictionary<string, (Guid Id, byte[] Key)>> LoadAsync(AuditDbContext db, string tenantId, IReadOnlyCollection<string> subjects,
         CancellationToken cancellationToken)
@@ -108,10 +133,43 @@ internal sealed class AuditSubjectKeys
         foreach (var row in rows)
         {
             // A key this instance cannot unprotect fails the batch (it is retried, nothing is lost), as a signing key does.
-            keys[row.SubjectId] = (row.Id, Convert.FromBase64String(_protector!.Unprotect(ProtectionPurpose, row.ProtectedKey)));
+            keys[row.SubjectId] = (row.Id, Cached(row.Id) ?? Remember(row.Id, Convert.FromBase64String(_protector!.Unprotect(ProtectionPurpose, row.ProtectedKey)))!);
         }
 
         return keys;
+    }
+
+    /// <summary>The cached key of a row just loaded (so it exists), unless it expired.</summary>
+    private byte[]? Cached(Guid id)
+    {
+        if (!_cache.TryGetValue(id, out var entry))
+        {
+            return null;
+        }
+
+        if (entry.Until > _time.GetUtcNow())
+        {
+            return entry.Key;
+        }
+
+        _cache.TryRemove(id, out _);
+        return null;
+    }
+
+    private byte[]? Remember(Guid id, byte[]? key)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (_cache.Count >= CacheCapacity)
+        {
+            _cache.Clear();
+        }
+
+        _cache[id] = (key, _time.GetUtcNow() + CacheLifetime);
+        return key;
     }
 
     private byte[]? TryUnprotect(string protectedKey)

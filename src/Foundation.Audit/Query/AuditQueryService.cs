@@ -159,12 +159,14 @@ public sealed class AuditQueryService
         var events = _db.Events.AsNoTracking().Where(e => e.TenantId == tenant);
         if (q.Actor is { Length: > 0 } actor)
         {
-            // An acting user's id is stored encrypted under their key (enc1:<key id>:...): match the key's prefix too.
+            // An acting user's id is stored encrypted under their key (enc1:<key id>:..., or the enc2:<key id>: marker): match the key's prefix too.
             var keyId = await AuditSubjectKeys.FindIdAsync(_db, tenant, actor, cancellationToken).ConfigureAwait(false);
             if (keyId is { } id)
             {
                 var keyPrefix = AuditFieldCipher.KeyPrefix(id);
-                events = events.Where(e => e.ActorUserId == actor || e.ActorApiKeyId == actor || e.ActorUserId!.StartsWith(keyPrefix));
+                var keyPrefix2 = AuditFieldCipher.KeyPrefix2(id);
+                events = events.Where(e => e.ActorUserId == actor || e.ActorApiKeyId == actor || e.ActorUserId!.StartsWith(keyPrefix)
+                    || e.ActorUserId!.StartsWith(keyPrefix2));
             }
             else
             {

@@ -3,6 +3,7 @@ using Foundation.Audit.Chain;
 using Foundation.Audit.Diagnostics;
 using Foundation.Audit.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Foundation.Audit.Verification;
 
@@ -11,18 +12,32 @@ namespace Foundation.Audit.Verification;
 /// gaps, every checkpoint's signature and that the chain still reaches each checkpoint. Names the first break and how it broke
 /// (see docs/audit.md for the rules that tell a modification from a deletion, an insertion, a reordering and a truncation).
 /// </summary>
+/// <remarks>
+/// Resolved from the container, it checks the chain in parallel ranges: each signed checkpoint is a trusted start (its hash and sequence
+/// number), so the chain is cut at checkpoints into one range per core and each range is read on its own context. When every range holds,
+/// the chain holds. When one does not, the walk is redone sequentially from the start of the first range that failed (every range before
+/// it verified), which names the first break exactly as a walk from the beginning would.
+/// </remarks>
 public sealed class AuditVerifier
 {
     private readonly AuditDbContext _db;
     private readonly AuditSigningKeyRing _keys;
+    private readonly IServiceScopeFactory? _scopes;
 
-    /// <summary>Creates the verifier over <paramref name="db"/>.</summary>
+    /// <summary>Creates the verifier over <paramref name="db"/> (one sequential walk).</summary>
     public AuditVerifier(AuditDbContext db, AuditSigningKeyRing keys)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(keys);
         _db = db;
         _keys = keys;
+    }
+
+    /// <summary>Creates the verifier that reads ranges between checkpoints in parallel, each on a context of its own scope.</summary>
+    internal AuditVerifier(AuditDbContext db, AuditSigningKeyRing keys, IServiceScopeFactory scopes)
+        : this(db, keys)
+    {
+        _scopes = scopes;
     }
 
     /// <summary>Verifies the chain of <paramref name="tenantId"/> (<see langword="null"/> or "" for events outside any tenant).</summary>
@@ -56,9 +71,43 @@ public sealed class AuditVerifier
         var witnessed = seal is null ? 0 : 1;
         AuditEventEntity? previous = null;
         (AuditEventEntity Row, bool SelfOk, bool LinkOk)? firstBad = null;
+        var walkFrom = startSeq;
+
+        // 3a. Ranges between signed checkpoints, in parallel. All hold: the walk below has nothing left to read. One fails: the walk starts
+        // at that range's checkpoint (everything before it verified) and names the break.
+        if (_scopes is not null && Ranges(witnesses.Keys, startSeq, expectedPrev, witnesses) is { Count: > 1 } ranges)
+        {
+            var results = new RangeResult[ranges.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, ranges.Count), new ParallelOptions { MaxDegreeOfParallelism = ranges.Count, CancellationToken = cancellationToken },
+                async (k, ct) => results[k] = await CheckRangeAsync(tenant, ranges[k], witnesses, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var i = 0;
+            for (; i < ranges.Count && results[i].Ok; i++)
+            {
+                verified += results[i].Verified;
+                witnessed += results[i].Witnessed;
+                previous = results[i].Last ?? previous;
+            }
+
+            if (i == ranges.Count)
+            {
+                expectedPrev = previous?.Hash ?? expectedPrev;
+                expectedSeq = (previous?.Seq ?? startSeq) + 1;
+                walkFrom = long.MaxValue; // nothing left to walk
+            }
+            else
+            {
+                walkFrom = ranges[i].FromSeq;
+                expectedPrev = ranges[i].FromHash;
+                expectedSeq = walkFrom + 1;
+                if (walkFrom > startSeq)
+                {
+                    previous = await _db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.TenantId == tenant && e.Seq == walkFrom, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
 
         // 3. The walk, in sequence order, streaming.
-        var rows = _db.Events.AsNoTracking().Where(e => e.TenantId == tenant && e.Seq > startSeq).OrderBy(e => e.Seq).AsAsyncEnumerable();
+        var rows = _db.Events.AsNoTracking().Where(e => e.TenantId == tenant && e.Seq > walkFrom).OrderBy(e => e.Seq).AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var selfOk = AuditCanonicalForm.EventHashEquals(row, row.Hash);
@@ -119,6 +168,80 @@ public sealed class AuditVerifier
         }
 
         return new AuditVerificationResult(tenant, true, verified, startSeq + 1, lastSeq, expectedPrev, witnessed, Latest(checkpoints), null);
+    }
+
+    /// <summary>A stretch of the chain: after <see cref="FromSeq"/> (whose hash is <see cref="FromHash"/>) up to <see cref="ToSeq"/> (open when null).</summary>
+    private sealed record ChainRange(long FromSeq, string FromHash, long? ToSeq);
+
+    private readonly record struct RangeResult(bool Ok, long Verified, int Witnessed, AuditEventEntity? Last);
+
+    /// <summary>Cuts the chain after <paramref name="startSeq"/> at checkpoints into about one range per core (the last one open).</summary>
+    private static List<ChainRange> Ranges(IEnumerable<long> checkpointSeqs, long startSeq, string startHash, Dictionary<long, AuditCheckpointEntity> witnesses)
+    {
+        var seqs = checkpointSeqs.Order().ToList();
+        var parts = Math.Min(Math.Max(2, Environment.ProcessorCount), seqs.Count + 1);
+        var ranges = new List<ChainRange>(parts);
+        var from = startSeq;
+        var fromHash = startHash;
+        for (var j = 1; j < parts; j++)
+        {
+            var to = seqs[Math.Max(0, (j * seqs.Count / parts) - 1)];
+            if (to <= from)
+            {
+                continue;
+            }
+
+            ranges.Add(new ChainRange(from, fromHash, to));
+            from = to;
+            fromHash = witnesses[to].Hash;
+        }
+
+        ranges.Add(new ChainRange(from, fromHash, null));
+        return ranges;
+    }
+
+    /// <summary>Whether <paramref name="range"/> holds on its own (the same checks as the walk, on a context of its own).</summary>
+    private async Task<RangeResult> CheckRangeAsync(string tenant, ChainRange range, Dictionary<long, AuditCheckpointEntity> witnesses, CancellationToken ct)
+    {
+        var scope = _scopes!.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AuditDbContext>();
+            var query = db.Events.AsNoTracking().Where(e => e.TenantId == tenant && e.Seq > range.FromSeq);
+            if (range.ToSeq is { } to)
+            {
+                query = query.Where(e => e.Seq <= to);
+            }
+
+            var expectedPrev = range.FromHash;
+            var expectedSeq = range.FromSeq + 1;
+            var witnessed = 0;
+            AuditEventEntity? last = null;
+            await foreach (var row in query.OrderBy(e => e.Seq).AsAsyncEnumerable().WithCancellation(ct).ConfigureAwait(false))
+            {
+                if (row.Seq != expectedSeq || !string.Equals(row.PrevHash, expectedPrev, StringComparison.Ordinal) || !AuditCanonicalForm.EventHashEquals(row, row.Hash))
+                {
+                    return new RangeResult(false, 0, 0, null);
+                }
+
+                if (witnesses.TryGetValue(row.Seq, out var witness))
+                {
+                    if (!string.Equals(witness.Hash, row.Hash, StringComparison.Ordinal))
+                    {
+                        return new RangeResult(false, 0, 0, null);
+                    }
+
+                    witnessed++;
+                }
+
+                expectedPrev = row.Hash;
+                expectedSeq++;
+                last = row;
+            }
+
+            var complete = range.ToSeq is not { } end || expectedSeq - 1 == end;
+            return new RangeResult(complete, expectedSeq - 1 - range.FromSeq, witnessed, last);
+        }
     }
 
     private async Task<AuditChainBreak> ClassifyAsync(string tenant, AuditEventEntity row, AuditEventEntity? previous, long expectedSeq, bool selfOk, bool linkOk,

@@ -82,7 +82,9 @@ public abstract class GdprHttpTests<TDatabase>(TDatabase database) : IClassFixtu
         await using (var db = Database.CreateContext())
         {
             var stored = await db.Events.AsNoTracking().Where(e => e.TenantId == _tenant && e.Action == "auth.login").ToListAsync();
-            stored.ShouldAllBe(e => e.ActorUserId!.StartsWith("enc1:") && e.ClientIp!.StartsWith("enc1:") && e.UserAgent!.StartsWith("enc1:") && e.Details!.StartsWith("enc1:"));
+            // enc2: details holds all four fields sealed as one value, the other columns the key's marker only.
+            stored.ShouldAllBe(e => e.Details!.StartsWith("enc2:") && e.ActorUserId == e.Details!.Substring(0, 38) && e.ClientIp == e.ActorUserId
+                && e.UserAgent == e.ActorUserId);
             stored.ShouldAllBe(e => !e.Details!.Contains("example.com"));
         }
 
@@ -153,7 +155,7 @@ public abstract class GdprHttpTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task Every_stored_personal_field_has_its_own_nonce_and_opens_with_the_documented_associated_data()
+    public async Task Every_stored_event_seals_its_personal_fields_under_its_own_nonce_and_opens_with_the_documented_associated_data()
     {
         var protector = _host.App.Services.GetRequiredService<Foundation.Security.ISecretProtector>();
         await using var db = Database.CreateContext();
@@ -161,40 +163,109 @@ public abstract class GdprHttpTests<TDatabase>(TDatabase database) : IClassFixtu
         var keys = await db.SubjectKeys.AsNoTracking().Where(k => k.TenantId == _tenant).ToDictionaryAsync(k => k.Id.ToString("N"),
             k => Convert.FromBase64String(protector.Unprotect("Foundation.Audit.SubjectKey", k.ProtectedKey)));
         var nonces = new HashSet<string>(StringComparer.Ordinal);
-        var opened = 0;
         foreach (var row in rows)
         {
-            foreach (var (column, value) in new[] { ("actor_user_id", row.ActorUserId), ("client_ip", row.ClientIp), ("user_agent", row.UserAgent), ("details", row.Details) })
+            // Independently of the writer's code: details = enc2:<key id>:<base64url(nonce | ciphertext | tag)>, AAD "<event id N>|enc2",
+            // plaintext the four fields length-prefixed ("<n>:<value>\n" or "~\n"); the other personal columns hold "enc2:<key id>:".
+            var parts = row.Details!.Split(':');
+            parts.Length.ShouldBe(3, row.Details);
+            parts[0].ShouldBe("enc2");
+            var marker = "enc2:" + parts[1] + ":";
+            new[] { row.ActorUserId, row.ClientIp, row.UserAgent }.ShouldAllBe(v => v == null || v == marker);
+            var sealedBytes = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
+            nonces.Add(Convert.ToHexString(sealedBytes, 0, 12)).ShouldBeTrue($"nonce reused in {row.Id}");
+            var plain = new byte[sealedBytes.Length - 28];
+            using var aes = new System.Security.Cryptography.AesGcm(keys[parts[1]], 16);
+            aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain,
+                System.Text.Encoding.ASCII.GetBytes(row.Id.ToString("N") + "|enc2"));
+            var fields = ParseFields(System.Text.Encoding.UTF8.GetString(plain));
+            fields.Count.ShouldBe(4);
+            fields[1].ShouldBeOneOf("203.0.113.7", "198.51.100.4");
+            (fields[0] is null).ShouldBe(row.ActorUserId is null);
+            (fields[2] is null).ShouldBe(row.UserAgent is null);
+            if (fields[0] is { } actor)
             {
-                if (value is null)
+                fields[3].ShouldBe($"{{\"email\":\"{actor}@example.com\"}}");
+            }
+
+            // The same bytes under another event's associated data do not open.
+            Should.Throw<System.Security.Cryptography.AuthenticationTagMismatchException>(() => aes.Decrypt(sealedBytes.AsSpan(0, 12),
+                sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain, System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N") + "|enc2")));
+        }
+
+        rows.Count.ShouldBe(7); // six logins and the failed login (its client IP is its only personal field)
+        nonces.Count.ShouldBe(7);
+
+        static List<string?> ParseFields(string text)
+        {
+            var fields = new List<string?>();
+            var at = 0;
+            while (at < text.Length)
+            {
+                if (text[at] == '~')
                 {
+                    fields.Add(null);
+                    at += 2;
                     continue;
                 }
 
-                // Independently of the writer's code: enc1:<key id>:<base64url(nonce | ciphertext | tag)>, AAD "<event id N>|<column>".
-                var parts = value.Split(':');
-                parts.Length.ShouldBe(3, value);
-                parts[0].ShouldBe("enc1");
-                var sealedBytes = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
-                nonces.Add(Convert.ToHexString(sealedBytes, 0, 12)).ShouldBeTrue($"nonce reused in {column} of {row.Id}");
-                var plain = new byte[sealedBytes.Length - 28];
-                using var aes = new System.Security.Cryptography.AesGcm(keys[parts[1]], 16);
-                aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain,
-                    System.Text.Encoding.ASCII.GetBytes(row.Id.ToString("N") + "|" + column));
-                if (column == "client_ip")
-                {
-                    System.Text.Encoding.UTF8.GetString(plain).ShouldBeOneOf("203.0.113.7", "198.51.100.4");
-                }
-
-                // The same bytes under another column's associated data do not open.
-                Should.Throw<System.Security.Cryptography.AuthenticationTagMismatchException>(() => aes.Decrypt(sealedBytes.AsSpan(0, 12),
-                    sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), plain, System.Text.Encoding.ASCII.GetBytes(row.Id.ToString("N") + "|target_id")));
-                opened++;
+                var colon = text.IndexOf(':', at);
+                var count = int.Parse(text[at..colon], System.Globalization.CultureInfo.InvariantCulture);
+                fields.Add(text.Substring(colon + 1, count)); // ASCII here, so characters are bytes
+                text[colon + 1 + count].ShouldBe('\n');
+                at = colon + count + 2;
             }
+
+            return fields;
+        }
+    }
+
+    [Fact]
+    public async Task Events_stored_in_the_earlier_enc1_format_still_read_and_are_shredded_by_an_erasure()
+    {
+        // A row as the writer stored it before enc2: each personal field sealed alone, AAD "<event id N>|<column>".
+        var services = _host.App.Services;
+        var legacyId = Guid.CreateVersion7();
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Foundation.Audit.Storage.AuditDbContext>();
+            var subjectKeys = services.GetRequiredService<Foundation.Audit.PersonalData.AuditSubjectKeys>();
+            var key = (await subjectKeys.GetOrCreateAsync(db, _tenant, ["u-alice"], CancellationToken.None))["u-alice"];
+            using var aes = new System.Security.Cryptography.AesGcm(key.Key, 16);
+            string Seal(string column, string value) => Foundation.Audit.PersonalData.AuditFieldCipher.Encrypt(aes, key.Id, legacyId, column, value);
+            var row = new Foundation.Audit.Storage.AuditEventEntity
+            {
+                Id = legacyId, TenantId = _tenant, OccurredAt = Foundation.Audit.Chain.AuditCanonicalForm.ToMicroseconds(DateTimeOffset.UtcNow), ActorType = "user",
+                Action = "auth.login", TargetType = "user", TargetId = "u-alice", Outcome = "success", Severity = "information",
+                ActorUserId = Seal("actor_user_id", "u-alice"), ClientIp = Seal("client_ip", "192.0.2.1"), UserAgent = Seal("user_agent", "legacy/1"),
+                Details = Seal("details", "{\"email\":\"old@example.com\"}"),
+            };
+            row.ClientIp.ShouldStartWith("enc1:");
+            await services.GetRequiredService<Foundation.Audit.Chain.AuditAppender>().AppendAsync(db, [row], skipExisting: false, CancellationToken.None);
         }
 
-        opened.ShouldBe((6 * 4) + 1); // six logins with four fields each, and the failed login's client IP (its only personal field)
-        nonces.Count.ShouldBe(opened);
+        var page = await Json(await Send(HttpMethod.Get, "/api/v1/audit/events?actor=u-alice", Admin));
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        items.Count.ShouldBe(4);
+        var legacy = items.Single(e => e.GetProperty("id").GetGuid() == legacyId);
+        legacy.GetProperty("actorUserId").GetString().ShouldBe("u-alice");
+        legacy.GetProperty("clientIp").GetString().ShouldBe("192.0.2.1");
+        legacy.GetProperty("userAgent").GetString().ShouldBe("legacy/1");
+        legacy.GetProperty("details").GetString().ShouldBe("{\"email\":\"old@example.com\"}");
+        legacy.GetProperty("personalDataErased").GetBoolean().ShouldBeFalse();
+
+        var report = await Json(await Send(HttpMethod.Post, "/api/v1/gdpr/erase/u-alice", Admin));
+        report.GetProperty("sections").GetProperty("audit").GetProperty("anonymised").GetInt32().ShouldBe(5); // four enc2 events and the enc1 one
+        var all = await Json(await Send(HttpMethod.Get, "/api/v1/audit/events?action=auth.login&limit=500", Admin));
+        var shredded = all.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("id").GetGuid() == legacyId);
+        shredded.GetProperty("personalDataErased").GetBoolean().ShouldBeTrue();
+        shredded.GetProperty("clientIp").ValueKind.ShouldBe(JsonValueKind.Null);
+        shredded.GetProperty("userAgent").ValueKind.ShouldBe(JsonValueKind.Null);
+        using (var scope = services.CreateScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(_tenant);
+            result.IsValid.ShouldBeTrue(result.Break?.Message);
+        }
     }
 
     [Fact]

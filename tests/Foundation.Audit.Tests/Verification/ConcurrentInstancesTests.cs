@@ -48,7 +48,7 @@ public sealed class ConcurrentInstancesTests(PostgresAuditDatabase database) : I
         await using var db = database.CreateContext();
         // Details are personal fields, stored encrypted under the actor's data key (created concurrently by both instances): decrypt to compare.
         var rows = await db.Events.AsNoTracking().Where(e => e.TenantId == tenant || e.TenantId == other).ToListAsync();
-        rows.ShouldAllBe(e => e.Details!.StartsWith("enc1:", StringComparison.Ordinal));
+        rows.ShouldAllBe(e => e.Details!.StartsWith("enc2:", StringComparison.Ordinal));
         using var decryptor = new Foundation.Audit.PersonalData.AuditFieldDecryptor(first.GetRequiredService<Foundation.Audit.PersonalData.AuditSubjectKeys>(), db);
         foreach (var row in rows)
         {

@@ -5,20 +5,12 @@ using Foundation.Auditing;
 using Foundation.Hosting.Tests.Infrastructure;
 using Foundation.Hosting.Tests.Llm;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Foundation.Hosting.Tests.Audit;
 
 /// <summary>AddFoundation() makes the audit log durable and MapFoundationEndpoints() serves it: a login lands in audit_events and verifies.</summary>
-public abstract class AuditWiringTests
+public abstract class AuditWiringTests : AuditHostTests
 {
-    protected static Dictionary<string, string?> Settings() => new()
-    {
-        ["Foundation:Auth:Passwords:Pbkdf2Iterations"] = "100000",
-        ["Foundation:Hosting:RateLimiting:Auth:PermitLimit"] = "100000",
-        ["Foundation:Hosting:RateLimiting:Api:PermitLimit"] = "100000",
-    };
-
     protected static async Task RunAsync(Dictionary<string, string?> settings)
     {
         using var factory = new SampleAppFactory(settings);
@@ -52,18 +44,6 @@ public abstract class AuditWiringTests
         using var refused = await client.SendAsync(LlmTestHost.Authorized(HttpMethod.Get, "/api/v1/audit/events", member));
         refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
-
-    private static async Task<string> SignInAsync(HttpClient client, string email)
-    {
-        using (var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = LlmTestHost.Password }))
-        {
-            register.StatusCode.ShouldBe(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
-        }
-
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = LlmTestHost.Password });
-        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
-        return (await login.ReadJsonAsync()).Text("accessToken");
-    }
 }
 
 public sealed class AuditWiringOnSqliteTests : AuditWiringTests
@@ -72,44 +52,8 @@ public sealed class AuditWiringOnSqliteTests : AuditWiringTests
     public Task A_login_lands_in_the_durable_audit_log_and_verifies_on_sqlite() => RunAsync(Settings());
 }
 
-public sealed class AuditWiringOnPostgresTests : AuditWiringTests, IAsyncLifetime
+public sealed class AuditWiringOnPostgresTests(AuditHostPostgresDatabase database) : AuditWiringTests, IClassFixture<AuditHostPostgresDatabase>
 {
-    private readonly string _database = "fnd_audit_http_" + Guid.NewGuid().ToString("N")[..12];
-    private string _connectionString = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        admin.ShouldNotBeNullOrEmpty("FOUNDATION_TEST_POSTGRES is not set. Run the tests through ./eng/test.sh, which starts PostgreSQL and sets it.");
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        if (!string.IsNullOrEmpty(admin))
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-    }
-
     [Fact]
-    public Task A_login_lands_in_the_durable_audit_log_and_verifies_on_postgres()
-    {
-        var settings = Settings();
-        settings["Foundation:Database:Provider"] = "PostgreSql";
-        settings["Foundation:Database:ConnectionString"] = _connectionString;
-        return RunAsync(settings);
-    }
+    public Task A_login_lands_in_the_durable_audit_log_and_verifies_on_postgres() => RunAsync(database.Use(Settings()));
 }

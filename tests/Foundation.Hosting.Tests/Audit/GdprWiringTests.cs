@@ -7,7 +7,6 @@ using Foundation.Audit.Writing;
 using Foundation.Hosting.Tests.Infrastructure;
 using Foundation.Hosting.Tests.Llm;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Foundation.Hosting.Tests.Audit;
 
@@ -16,15 +15,8 @@ namespace Foundation.Hosting.Tests.Audit;
 /// /api/v1/gdpr. A user with an account, a session, an uploaded file and audit events is exported, erased (account and sessions deleted, the
 /// file kept without its uploader, audit fields shredded) and then has an empty export, a dead token and a chain that still verifies.
 /// </summary>
-public abstract class GdprWiringTests
+public abstract class GdprWiringTests : AuditHostTests
 {
-    protected static Dictionary<string, string?> Settings() => new()
-    {
-        ["Foundation:Auth:Passwords:Pbkdf2Iterations"] = "100000",
-        ["Foundation:Hosting:RateLimiting:Auth:PermitLimit"] = "100000",
-        ["Foundation:Hosting:RateLimiting:Api:PermitLimit"] = "100000",
-    };
-
     protected static async Task RunAsync(Dictionary<string, string?> settings)
     {
         using var factory = new SampleAppFactory(settings);
@@ -111,18 +103,6 @@ public abstract class GdprWiringTests
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.ReadJsonAsync();
     }
-
-    private static async Task<string> SignInAsync(HttpClient client, string email)
-    {
-        using (var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { email, password = LlmTestHost.Password }))
-        {
-            register.StatusCode.ShouldBe(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
-        }
-
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = LlmTestHost.Password });
-        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
-        return (await login.ReadJsonAsync()).Text("accessToken");
-    }
 }
 
 public sealed class GdprWiringOnSqliteTests : GdprWiringTests
@@ -131,44 +111,8 @@ public sealed class GdprWiringOnSqliteTests : GdprWiringTests
     public Task A_user_is_exported_and_erased_across_every_package_on_sqlite() => RunAsync(Settings());
 }
 
-public sealed class GdprWiringOnPostgresTests : GdprWiringTests, IAsyncLifetime
+public sealed class GdprWiringOnPostgresTests(AuditHostPostgresDatabase database) : GdprWiringTests, IClassFixture<AuditHostPostgresDatabase>
 {
-    private readonly string _database = "fnd_gdpr_http_" + Guid.NewGuid().ToString("N")[..12];
-    private string _connectionString = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        admin.ShouldNotBeNullOrEmpty("FOUNDATION_TEST_POSTGRES is not set. Run the tests through ./eng/test.sh, which starts PostgreSQL and sets it.");
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        if (!string.IsNullOrEmpty(admin))
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-    }
-
     [Fact]
-    public Task A_user_is_exported_and_erased_across_every_package_on_postgres()
-    {
-        var settings = Settings();
-        settings["Foundation:Database:Provider"] = "PostgreSql";
-        settings["Foundation:Database:ConnectionString"] = _connectionString;
-        return RunAsync(settings);
-    }
+    public Task A_user_is_exported_and_erased_across_every_package_on_postgres() => RunAsync(database.Use(Settings()));
 }
