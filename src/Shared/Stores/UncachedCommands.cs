@@ -3,8 +3,8 @@ using System.Data.Common;
 namespace Foundation.Internal;
 
 /// <summary>
-/// Commands for statements with thousands of parameters (the multi-row INSERTs of the ledger and the audit chain), made by the
-/// provider's factory instead of <see cref="DbConnection.CreateCommand"/>.
+/// Commands for the bulk inserts of the ledger and the audit chain (BatchInsert), made by the provider's factory instead of
+/// <see cref="DbConnection.CreateCommand"/>.
 /// </summary>
 /// <remarks>
 /// Npgsql keeps the command <see cref="DbConnection.CreateCommand"/> made and hands it back to the next call on the same connection;
