@@ -7,7 +7,7 @@ namespace Foundation.Audit.Chain;
 
 /// <summary>
 /// Inserts chained events inside the caller's transaction through <see cref="BatchInsert"/> (SQLite: one prepared single-row INSERT
-/// re-executed per event; PostgreSQL: multi-row parameterised INSERTs), binding values as the model stores them (SQLite: UTC ticks and
+/// re-executed per event; PostgreSQL: INSERT ... SELECT FROM unnest of one array parameter per column), binding values as the model stores them (SQLite: UTC ticks and
 /// upper-case GUID text). Several times faster than change tracking.
 /// </summary>
 internal static class AuditEventInserter

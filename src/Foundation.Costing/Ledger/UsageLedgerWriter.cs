@@ -255,7 +255,7 @@ internal sealed partial class UsageLedgerBackgroundService : BackgroundService
 
 /// <summary>
 /// Inserts ledger batches in one transaction through <see cref="BatchInsert"/> (SQLite: one prepared single-row INSERT re-executed per
-/// record; PostgreSQL: multi-row parameterised INSERTs), values bound as the model stores them (SQLite: UTC ticks, upper-case GUID
+/// record; PostgreSQL: INSERT ... SELECT FROM unnest of one array parameter per column), values bound as the model stores them (SQLite: UTC ticks, upper-case GUID
 /// text). A retried batch first skips the ids already stored, so a failure after the commit (a lost acknowledgement) never
 /// duplicates or blocks a record.
 /// </summary>
