@@ -1,10 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using Foundation.Auditing;
-using Foundation.Auth.Sessions;
-using Foundation.Auth.Totp.Storage;
-using Foundation.Text;
-using Microsoft.EntityFrameworkCore;
 
 namespace Foundation.Auth.Totp;
 

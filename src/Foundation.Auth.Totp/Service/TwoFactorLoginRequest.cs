@@ -1,5 +1,3 @@
-using Foundation.Auth.Accounts;
-
 namespace Foundation.Auth.Totp;
 
 /// <summary>Completes a login that answered a second-factor challenge: <see cref="TwoFactorLoginService.CompleteLoginAsync"/>.</summary>

@@ -1,5 +1,3 @@
-using Foundation.Auth.Totp.Otp;
-
 namespace Foundation.Auth.Totp.Storage;
 
 /// <summary>A row of <c>totp_recovery_codes</c>: a hashed, single-use recovery code.</summary>

@@ -1,5 +1,3 @@
-using Foundation.Auth.Totp.Otp;
-
 namespace Foundation.Auth.Totp.Storage;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using Foundation.Configuration;
-using Foundation.Llm.Routing.Credentials;
-using Foundation.Llm.Routing.Storage;
-using Foundation.Internal;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Chooses where the provider-key store keeps its data.</summary>

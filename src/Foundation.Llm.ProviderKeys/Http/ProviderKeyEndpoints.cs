@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using Foundation.Abstractions.Authorization;
-using Foundation.Llm.Routing.Outbound;
 using Foundation.Llm.Routing.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Foundation.Llm.ProviderKeys.Http;

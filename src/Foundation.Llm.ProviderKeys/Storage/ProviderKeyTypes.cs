@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Foundation.Llm.Routing.Storage;
 
 /// <summary>The stored and the request spellings of <see cref="ProviderKeyType"/>.</summary>
