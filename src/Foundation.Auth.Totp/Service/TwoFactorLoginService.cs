@@ -2,24 +2,6 @@ using Foundation.Auth.Accounts;
 
 namespace Foundation.Auth.Totp;
 
-/// <summary>Completes a login that answered a second-factor challenge: <see cref="TwoFactorLoginService.CompleteLoginAsync"/>.</summary>
-/// <param name="ChallengeToken">The challenge token of the login answer.</param>
-/// <param name="Code">A code from the authenticator app.</param>
-/// <param name="RecoveryCode">A recovery code, instead of <paramref name="Code"/>.</param>
-/// <param name="RememberDevice">Trust this device, so logins from it skip the code.</param>
-/// <param name="DeviceName">A name for the remembered device; by default one derived from the User-Agent.</param>
-public sealed record TwoFactorLoginRequest(string? ChallengeToken, string? Code, string? RecoveryCode, bool RememberDevice = false, string? DeviceName = null);
-
-/// <summary>The outcome of <see cref="TwoFactorLoginService.CompleteLoginAsync"/>.</summary>
-/// <param name="Verification">The code check: when not <see cref="TotpVerificationResult.Accepted"/>, nothing else happened.</param>
-/// <param name="Tokens">The new session's tokens, when the code was accepted.</param>
-/// <param name="TrustedDevice">The remembered device and its token (shown this once), when asked for.</param>
-public sealed record TwoFactorLoginResult(TotpVerificationResult Verification, TokenPair? Tokens, TotpTrustedDeviceGrant? TrustedDevice)
-{
-    /// <summary>Whether the login completed (<see cref="Tokens"/> is set).</summary>
-    public bool Succeeded => Tokens is not null;
-}
-
 /// <summary>
 /// The second step of a login with TOTP, and the step-up verification of a signed-in user: one place that checks the
 /// challenge, the code, starts the session and trusts the device, so every host (HTTP or not) gets the same order of

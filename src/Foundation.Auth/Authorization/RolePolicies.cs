@@ -1,7 +1,5 @@
 using Foundation.Abstractions.Authorization;
-using Foundation.Auth.Tokens;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace Foundation.Auth.Authorization;
 
@@ -51,93 +49,5 @@ public static class RolePolicies
         options.AddPolicy(Viewer, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Viewer)));
         options.AddPolicy(Guest, p => p.RequireAuthenticatedUser().AddRequirements(new RoleAtLeastRequirement(Roles.Guest)));
         return options;
-    }
-}
-
-/// <summary>Met when the user holds <see cref="Role"/> or a role above it in <see cref="Roles.Hierarchy"/>.</summary>
-/// <param name="role">The lowest role admitted.</param>
-public sealed class RoleAtLeastRequirement(string role) : AuthorizationHandler<RoleAtLeastRequirement>, IAuthorizationRequirement
-{
-    /// <summary>The lowest role admitted.</summary>
-    public string Role { get; } = role;
-
-    /// <inheritdoc />
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RoleAtLeastRequirement requirement)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(requirement);
-        var held = context.User.FindAll(Tokens.AuthClaims.Role).Select(c => c.Value);
-        if (Roles.Satisfies(held, requirement.Role))
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>
-/// Met when the caller is a platform operator: a signed-in user (not an API key) whose <c>sub</c> is listed in
-/// <see cref="AuthOptions.PlatformOperators"/>. <see cref="PlatformOperatorRequirementHandler"/> (registered by <c>AddFoundationAuth</c>) checks it;
-/// without the handler the requirement is never met.
-/// </summary>
-public sealed class PlatformOperatorRequirement : IAuthorizationRequirement
-{
-    /// <inheritdoc />
-    public override string ToString() => "A platform operator (Foundation:Auth:PlatformOperators).";
-}
-
-/// <summary>Checks <see cref="PlatformOperatorRequirement"/> against the current <see cref="AuthOptions.PlatformOperators"/>.</summary>
-public sealed class PlatformOperatorRequirementHandler : AuthorizationHandler<PlatformOperatorRequirement>
-{
-    private readonly IOptionsMonitor<AuthOptions> _options;
-
-    /// <summary>Creates the handler.</summary>
-    public PlatformOperatorRequirementHandler(IOptionsMonitor<AuthOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-    }
-
-    /// <summary>Whether <paramref name="userId"/> is one of <paramref name="operators"/> (GUIDs compared as GUIDs, anything else ordinally).</summary>
-    public static bool IsListed(IEnumerable<string> operators, string? userId)
-    {
-        ArgumentNullException.ThrowIfNull(operators);
-        if (string.IsNullOrWhiteSpace(userId))
-        {
-            return false;
-        }
-
-        var isGuid = Guid.TryParse(userId, out var userGuid);
-        foreach (var listed in operators)
-        {
-            if (string.IsNullOrWhiteSpace(listed))
-            {
-                continue;
-            }
-
-            if (isGuid ? Guid.TryParse(listed, out var g) && g == userGuid : string.Equals(listed.Trim(), userId, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <inheritdoc />
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PlatformOperatorRequirement requirement)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(requirement);
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true
-            && user.FindFirst(AuthClaims.ApiKeyId) is null
-            && IsListed(_options.CurrentValue.PlatformOperators, user.FindFirst(AuthClaims.Subject)?.Value))
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
     }
 }

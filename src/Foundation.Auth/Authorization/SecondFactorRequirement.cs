@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Foundation.Auth.Tokens;
 using Microsoft.AspNetCore.Authorization;
 
@@ -38,79 +37,4 @@ public sealed class SecondFactorRequirement : IAuthorizationRequirement
     /// <inheritdoc />
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"A second factor verified within the last {MaxAge.TotalSeconds:0} seconds.");
-}
-
-/// <summary>Checks <see cref="SecondFactorRequirement"/> against the principal's <c>amr_2fa_at</c> and the injected clock.</summary>
-public sealed class SecondFactorRequirementHandler : AuthorizationHandler<SecondFactorRequirement>
-{
-    private readonly TimeProvider _time;
-
-    /// <summary>Creates the handler.</summary>
-    public SecondFactorRequirementHandler(TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-    }
-
-    /// <inheritdoc />
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SecondFactorRequirement requirement)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(requirement);
-
-        // The claim has whole seconds, so the clock is read to the second too: verified at 12:00:00.7, a 10-minute window
-        // ends at 12:10:00.999 rather than a fraction of a second early. A time ahead of this clock (another instance's
-        // skew) counts as just now. Not failed explicitly: another handler (another kind of factor) may still meet it.
-        var now = DateTimeOffset.FromUnixTimeSeconds(_time.GetUtcNow().ToUnixTimeSeconds());
-        if (context.User.GetSecondFactorVerifiedAt() is { } verifiedAt && now - verifiedAt <= requirement.MaxAge)
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Reads when the caller last verified a second factor.</summary>
-public static class SecondFactorPrincipalExtensions
-{
-    /// <summary>
-    /// When a second factor was last verified in the caller's session (<c>amr_2fa_at</c>, Unix seconds), or null when
-    /// never (or when the caller is an API key, which has no session). The latest value wins if there are several.
-    /// </summary>
-    public static DateTimeOffset? GetSecondFactorVerifiedAt(this ClaimsPrincipal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        DateTimeOffset? latest = null;
-        foreach (var claim in principal.FindAll(AuthClaims.SecondFactorTime))
-        {
-            if (long.TryParse(claim.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-                && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds())
-            {
-                var at = DateTimeOffset.FromUnixTimeSeconds(seconds);
-                if (latest is null || at > latest)
-                {
-                    latest = at;
-                }
-            }
-        }
-
-        return latest;
-    }
-}
-
-/// <summary>Adds <see cref="SecondFactorRequirement"/> to a policy.</summary>
-public static class SecondFactorAuthorizationExtensions
-{
-    /// <summary>
-    /// Requires a second factor verified within <paramref name="within"/> (a login completed with a code, or a step-up
-    /// with <c>POST /api/v1/totp/verify</c>). Combine it with <c>RequireAuthenticatedUser()</c> or a role policy as usual.
-    /// </summary>
-    /// <param name="policy">The policy being built.</param>
-    /// <param name="within">More than zero, at most a day.</param>
-    public static AuthorizationPolicyBuilder RequireSecondFactor(this AuthorizationPolicyBuilder policy, TimeSpan within)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        return policy.AddRequirements(new SecondFactorRequirement(within));
-    }
 }

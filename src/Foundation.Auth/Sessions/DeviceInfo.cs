@@ -9,22 +9,3 @@ public sealed record DeviceInfo(string? Browser, string? OperatingSystem, string
     /// <summary>Nothing known: no User-Agent, or one not recognised.</summary>
     public static DeviceInfo Unknown { get; } = new(null, null, DeviceTypes.Other);
 }
-
-/// <summary>The kinds of device a session can come from.</summary>
-public static class DeviceTypes
-{
-    /// <summary>A desktop or laptop computer.</summary>
-    public const string Desktop = "desktop";
-
-    /// <summary>A phone.</summary>
-    public const string Mobile = "mobile";
-
-    /// <summary>A tablet.</summary>
-    public const string Tablet = "tablet";
-
-    /// <summary>A crawler or other automated agent that says it is one.</summary>
-    public const string Bot = "bot";
-
-    /// <summary>Anything else: HTTP libraries and command-line clients, or unknown.</summary>
-    public const string Other = "other";
-}

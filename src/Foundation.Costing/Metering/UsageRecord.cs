@@ -73,19 +73,3 @@ public sealed record UsageRecord
     /// <summary>Whether the token counts are estimates (the provider reported none).</summary>
     public bool IsEstimated => Usage.IsEstimated;
 }
-
-/// <summary>
-/// Receives every <see cref="UsageRecord"/>. Must not block: the ledger's implementation queues the record in a bounded channel that a
-/// background service writes in batches. Without a store, records only feed the metrics.
-/// </summary>
-public interface IUsageRecordSink
-{
-    /// <summary>Takes <paramref name="record"/>; returns <see langword="false"/> when it had to drop it (counted in metrics).</summary>
-    bool TryRecord(UsageRecord record);
-}
-
-/// <summary>The sink without a store: records are dropped silently (the metrics still count cost and tokens).</summary>
-internal sealed class NullUsageRecordSink : IUsageRecordSink
-{
-    public bool TryRecord(UsageRecord record) => true;
-}

@@ -36,22 +36,3 @@ public sealed record PriceEntry(string Provider, string Model, DateTimeOffset Ef
     /// <summary>Whether this is a tenant's override rather than a global price.</summary>
     public bool IsOverride => TenantId is not null;
 }
-
-/// <summary>
-/// One row of the prices a tenant sees (<see cref="PriceCatalogService.ListForTenantAsync"/>): the tenant's overrides and the global entries,
-/// each marked with whether it is an override and whether it is the entry a call to exactly this provider and model is charged now.
-/// </summary>
-/// <param name="Provider">The provider, lower-case.</param>
-/// <param name="Model">The model id, lower-case.</param>
-/// <param name="EffectiveFrom">When the price took effect (UTC).</param>
-/// <param name="Price">USD per one million tokens.</param>
-/// <param name="Source">Which layer it came from (<see cref="PriceSource.Tenant"/> for the tenant's overrides).</param>
-/// <param name="Note">Where the number comes from, or who set it.</param>
-/// <param name="IsOverride">Whether this is the tenant's own override (it applies to this tenant only).</param>
-/// <param name="InEffect">Whether a call to exactly this provider and model is charged at this entry now.</param>
-public sealed record TenantPriceEntry(string Provider, string Model, DateTimeOffset EffectiveFrom, ModelPrice Price, PriceSource Source, string? Note, bool IsOverride, bool InEffect);
-
-/// <summary>A resolved price: the entry used and the model id that matched (after normalisation).</summary>
-/// <param name="Entry">The entry in effect.</param>
-/// <param name="MatchedModel">The catalog model the request's model id resolved to (for example <c>gpt-4o-mini</c> for <c>gpt-4o-mini-2024-07-18</c>).</param>
-public readonly record struct PriceMatch(PriceEntry Entry, string MatchedModel);

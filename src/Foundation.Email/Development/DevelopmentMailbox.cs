@@ -8,21 +8,6 @@ using MimeKit;
 
 namespace Foundation.Email.Development;
 
-/// <summary>One message in the development mailbox, as listed.</summary>
-/// <param name="Id">The message's id (32 hex digits); also its file name without <c>.eml</c>.</param>
-/// <param name="To">The recipient.</param>
-/// <param name="Subject">The subject.</param>
-/// <param name="Category">The kind of message (<c>password-reset</c>, ...).</param>
-/// <param name="CreatedAt">When it was written.</param>
-public sealed record DevelopmentMailSummary(string Id, string To, string Subject, string Category, DateTimeOffset CreatedAt);
-
-/// <summary>One message in the development mailbox, read back from its <c>.eml</c> file.</summary>
-/// <param name="Summary">What the index says about it.</param>
-/// <param name="From">The sender.</param>
-/// <param name="TextBody">The plain-text body.</param>
-/// <param name="HtmlBody">The HTML body, if any.</param>
-public sealed record DevelopmentMail(DevelopmentMailSummary Summary, string From, string TextBody, string? HtmlBody);
-
 /// <summary>
 /// The development sink's folder: each message an <c>.eml</c> file (any mail client opens it) and one line per message in
 /// <c>index.jsonl</c>. <see cref="DevelopmentEmailSink"/> writes through <see cref="WriteAsync"/>; a page lists with

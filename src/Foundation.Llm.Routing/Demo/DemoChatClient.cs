@@ -5,13 +5,6 @@ using Microsoft.Extensions.AI;
 
 namespace Foundation.Llm.Routing.Demo;
 
-/// <summary>Settings of the <see cref="DemoChatClient"/>.</summary>
-public sealed class DemoChatClientOptions
-{
-    /// <summary>The pause between streamed words. Default 15 ms; <see cref="TimeSpan.Zero"/> streams at once (tests).</summary>
-    public TimeSpan WordDelay { get; set; } = TimeSpan.FromMilliseconds(15);
-}
-
 /// <summary>
 /// The built-in offline deployment: no network, no key. It answers a fixed, clearly labelled text derived from the last
 /// user message ("[Foundation demo model] You said: ...") and says how to configure a real provider; streams it word by
@@ -223,10 +216,3 @@ public sealed class DemoChatClient : IChatClient
         return words;
     }
 }
-
-/// <summary>The demo's answer when JSON is asked for.</summary>
-internal sealed record DemoJsonAnswer(bool Demo, string Model, string YouSaid, string Note);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(DemoJsonAnswer))]
-internal sealed partial class DemoJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

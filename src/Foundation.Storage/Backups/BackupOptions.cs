@@ -1,15 +1,5 @@
 namespace Foundation.Storage.Backups;
 
-/// <summary>The database engines a backup can snapshot.</summary>
-public enum BackupDatabaseProvider
-{
-    /// <summary>A SQLite file, copied with SQLite's online backup API while the application serves.</summary>
-    Sqlite,
-
-    /// <summary>A PostgreSQL database, dumped with <c>pg_dump</c> (custom format) and restored with <c>pg_restore</c>.</summary>
-    PostgreSql,
-}
-
 /// <summary>Where backups are kept.</summary>
 public enum BackupTargetKind
 {
@@ -61,33 +51,4 @@ public sealed class BackupOptions
 
     /// <summary>The <c>pg_restore</c> program (default: found on PATH).</summary>
     public string PgRestorePath { get; set; } = "pg_restore";
-}
-
-/// <summary>The database a backup snapshots.</summary>
-public sealed class BackupDatabaseOptions
-{
-    /// <summary><c>Sqlite</c> or <c>PostgreSql</c>.</summary>
-    public BackupDatabaseProvider Provider { get; set; } = BackupDatabaseProvider.Sqlite;
-
-    /// <summary>The ADO.NET connection string (SQLite: <c>Data Source=...</c>; PostgreSQL: Npgsql's).</summary>
-    public string? ConnectionString { get; set; }
-}
-
-/// <summary>
-/// How many backups to keep: the newest backup of each of the last <see cref="Hourly"/> hours, <see cref="Daily"/> days,
-/// <see cref="Weekly"/> ISO weeks and <see cref="Monthly"/> months that have a backup (UTC); everything else is deleted. 0 turns a level off.
-/// </summary>
-public sealed class BackupRetentionOptions
-{
-    /// <summary>Hours kept (default 24).</summary>
-    public int Hourly { get; set; } = 24;
-
-    /// <summary>Days kept (default 30).</summary>
-    public int Daily { get; set; } = 30;
-
-    /// <summary>ISO weeks kept (default 12).</summary>
-    public int Weekly { get; set; } = 12;
-
-    /// <summary>Months kept (default 12).</summary>
-    public int Monthly { get; set; } = 12;
 }

@@ -526,13 +526,3 @@ public sealed class FileStorageService
     private static StoredFile ToFile(StorageFileEntity e) =>
         new(Guid.ParseExact(e.Id, "N"), e.Name, e.ContentType, e.Size, e.Sha256, e.CreatedAt);
 }
-
-/// <summary>A signed link that was changed or has expired (403).</summary>
-public sealed class StorageLinkRefusedException : StorageException
-{
-    /// <summary>Creates the exception.</summary>
-    public StorageLinkRefusedException(string message)
-        : base(403, "signature", message)
-    {
-    }
-}

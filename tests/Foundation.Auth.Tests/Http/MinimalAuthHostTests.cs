@@ -81,6 +81,39 @@ public sealed class MinimalAuthHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Organisations_are_created_and_listed_without_Foundation_Hosting()
+    {
+        using var register = await _client.PostAsJsonAsync("/api/v1/auth/register", new { email = "grace@example.com", password = "correct horse battery staple" });
+        register.StatusCode.ShouldBe(HttpStatusCode.Created, await register.Content.ReadAsStringAsync());
+        using var login = await _client.PostAsJsonAsync("/api/v1/auth/login", new { email = "grace@example.com", password = "correct horse battery staple" });
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/organizations") { Content = JsonContent.Create(new { name = "Acme Research" }) };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var created = await _client.SendAsync(create);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        created.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        var organization = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = organization.GetProperty("id").GetString()!;
+        organization.GetProperty("name").GetString().ShouldBe("Acme Research");
+        organization.GetProperty("role").GetString().ShouldBe("owner");
+        created.Headers.Location!.OriginalString.ShouldBe($"/api/v1/organizations/{Uri.EscapeDataString(id)}");
+
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/v1/organizations");
+        list.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var mine = await _client.SendAsync(list);
+        mine.StatusCode.ShouldBe(HttpStatusCode.OK, await mine.Content.ReadAsStringAsync());
+        var ids = (await mine.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();
+        ids.ShouldContain(id);
+
+        using var invalid = new HttpRequestMessage(HttpMethod.Post, "/api/v1/organizations") { Content = JsonContent.Create(new { name = "" }) };
+        invalid.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var refused = await _client.SendAsync(invalid);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
     public async Task An_API_key_gets_the_user_session_problem_on_every_session_group()
     {
         using var register = await _client.PostAsJsonAsync("/api/v1/auth/register", new { email = "bob@example.com", password = "correct horse battery staple" });

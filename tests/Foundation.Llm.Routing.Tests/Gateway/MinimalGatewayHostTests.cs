@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
+using Foundation.Abstractions.Authorization;
 using Foundation.Tests.Common.Llm;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,8 @@ namespace Foundation.Llm.Routing.Tests.Gateway;
 /// A host with Foundation.Llm.Routing alone (no Foundation.Hosting, no database): <c>AddFoundationLlmRouting</c>, a test
 /// authentication scheme, and only <c>MapFoundationLlmGateway()</c>, on Kestrel at 127.0.0.1, routing to the fake OpenAI-compatible
 /// upstream over real HTTP. It answers a chat completion, and answers bad requests in OpenAI's error shape by itself (no body guard,
-/// no exception handler in front of it).
+/// no exception handler in front of it). <c>MapFoundationLlmApi()</c> (the app's own <c>/api/v1/llm/chat</c>) is mapped beside it, its
+/// <c>FoundationPolicies.UserSession</c> policy defined by the host itself.
 /// </summary>
 public sealed class MinimalGatewayHostTests : IAsyncLifetime
 {
@@ -49,9 +51,11 @@ public sealed class MinimalGatewayHostTests : IAsyncLifetime
         });
         builder.Services.AddFoundationLlmRouting(builder.Configuration);
         builder.Services.AddAuthentication(TestKeyHandler.Name).AddScheme<AuthenticationSchemeOptions, TestKeyHandler>(TestKeyHandler.Name, null);
+        builder.Services.AddAuthorization(o => o.AddPolicy(FoundationPolicies.UserSession, p => p.RequireAuthenticatedUser()));
 
         _app = builder.Build();
         _app.MapFoundationLlmGateway();
+        _app.MapFoundationLlmApi();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         _client = new HttpClient { BaseAddress = new Uri(address) };
@@ -141,13 +145,48 @@ public sealed class MinimalGatewayHostTests : IAsyncLifetime
         json["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ShouldContain("chat");
     }
 
-    private static HttpRequestMessage Post(string json)
+    [Fact]
+    public async Task The_apps_own_chat_endpoint_answers_and_refuses_in_problem_details_without_Foundation_Hosting()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        using (var anonymous = await _client.PostAsync(new Uri("/api/v1/llm/chat", UriKind.Relative), Json("""{"messages":[{"role":"user","content":"hi"}]}""")))
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json)),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using (var response = await _client.SendAsync(Post("/api/v1/llm/chat", """{"messages":[{"role":"user","content":"Say hello."}]}""")))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            json["content"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+            json["usage"]!["inputTokens"]!.GetValue<long>().ShouldBeGreaterThan(0);
+            response.Headers.GetValues("X-Foundation-Provider").Single().ShouldBe("local");
+        }
+
+        _upstream.Requests.Count.ShouldBe(1);
+        _upstream.Requests[0].Json["model"]!.GetValue<string>().ShouldBe("gpt-4o-mini");
+
+        using (var invalid = await _client.SendAsync(Post("/api/v1/llm/chat", """{"messages":[{"role":"robot","content":"hi"}]}""")))
+        {
+            invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            invalid.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            JsonNode.Parse(await invalid.Content.ReadAsStringAsync())!["field"]!.GetValue<string>().ShouldBe("messages[0].role");
+        }
+
+        _upstream.Requests.Count.ShouldBe(1);
+    }
+
+    private static HttpRequestMessage Post(string json) => Post("/v1/chat/completions", json);
+
+    private static ByteArrayContent Json(string json)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static HttpRequestMessage Post(string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
         return request;
     }

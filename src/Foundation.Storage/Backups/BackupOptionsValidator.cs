@@ -2,7 +2,7 @@ using System.Globalization;
 using Cronos;
 using Microsoft.Extensions.Options;
 
-namespace Foundation.Storage.Backups.Internal;
+namespace Foundation.Storage.Backups;
 
 /// <summary>Fails the host's start with a message naming the <c>Foundation:Storage:Backups</c> key that is wrong.</summary>
 internal sealed class BackupOptionsValidator : IValidateOptions<StorageOptions>

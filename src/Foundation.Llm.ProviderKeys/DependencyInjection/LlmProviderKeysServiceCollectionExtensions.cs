@@ -8,15 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Chooses where the provider-key store keeps its data.</summary>
-public sealed class LlmProviderKeysBuilder
-{
-    internal LlmProviderKeysBuilder(IServiceCollection services) => Services = services;
-
-    /// <summary>The services.</summary>
-    public IServiceCollection Services { get; }
-}
-
 /// <summary>Registers the provider-key store of Foundation.Llm.ProviderKeys (bring your own key for Foundation.Llm.Routing).</summary>
 public static class LlmProviderKeysServiceCollectionExtensions
 {

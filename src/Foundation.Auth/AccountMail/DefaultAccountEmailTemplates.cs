@@ -4,34 +4,6 @@ using Foundation.Email;
 
 namespace Foundation.Auth.AccountMail;
 
-/// <summary>What a template needs to write one account mail.</summary>
-/// <param name="To">The recipient (for a change of e-mail: the new address; for the notice: the old one).</param>
-/// <param name="Token">The single-use token (none for the notice of a change).</param>
-/// <param name="Link">The link to the front-end page with the token, when <see cref="AccountEmailOptions.PublicBaseUrl"/> is set.</param>
-/// <param name="ExpiresAt">When the token stops working.</param>
-/// <param name="ServiceName">The service's name (<see cref="AccountEmailOptions.ServiceName"/>).</param>
-/// <param name="NewEmail">For a change of e-mail: the new address.</param>
-public sealed record AccountEmailContext(string To, string? Token, Uri? Link, DateTimeOffset ExpiresAt, string ServiceName, string? NewEmail = null);
-
-/// <summary>
-/// The account mails Foundation.Auth sends. Register your own (before or after <c>AddFoundationAuth</c>, it is added with
-/// TryAdd) to change wording, language or layout; keep the token out of anything but the message itself.
-/// </summary>
-public interface IAccountEmailTemplates
-{
-    /// <summary>The password-reset message (category <c>password-reset</c>).</summary>
-    EmailMessage PasswordReset(AccountEmailContext context);
-
-    /// <summary>The confirmation of a new account's address (category <c>email-confirmation</c>).</summary>
-    EmailMessage EmailConfirmation(AccountEmailContext context);
-
-    /// <summary>The confirmation of a new address, sent to it (category <c>email-change</c>).</summary>
-    EmailMessage EmailChange(AccountEmailContext context);
-
-    /// <summary>The notice to the old address that the account's address was changed (category <c>email-changed</c>).</summary>
-    EmailMessage EmailChanged(AccountEmailContext context);
-}
-
 /// <summary>Plain English messages, text with an HTML alternative; every value is HTML-encoded in the HTML part.</summary>
 public sealed class DefaultAccountEmailTemplates : IAccountEmailTemplates
 {
