@@ -66,6 +66,37 @@ public abstract partial class AccountEmailFlowTests : SmtpHostTests
     }
 
     [Fact]
+    public async Task An_account_made_by_an_invitation_resets_its_password_without_naming_its_organisation()
+    {
+        using var client = Factory.CreateClient();
+        await Host.RegisterAsync(client, "ada@example.com", Password);
+        var ada = (await Host.LoginAsync(client, "ada@example.com", Password)).Text("accessToken");
+        using var created = await client.SendAsync(Host.Authorized(HttpMethod.Post, "/api/v1/organizations", ada, new { name = "Acme" }));
+        var acme = (await created.ReadJsonAsync()).Text("id");
+        using var switched = await client.SendAsync(Host.Authorized(HttpMethod.Post, "/api/v1/auth/switch-organization", ada, new { organizationId = acme }));
+        var adaInAcme = (await switched.ReadJsonAsync()).Text("accessToken");
+        using var invited = await client.SendAsync(Host.Authorized(HttpMethod.Post, $"/api/v1/organizations/{acme}/invitations", adaInAcme, new { email = "dan@example.com" }));
+        invited.StatusCode.ShouldBe(HttpStatusCode.Created, await invited.Content.ReadAsStringAsync());
+        var invitation = Smtp.Received().Single(m => m.Category == "invitation");
+        var invitationToken = System.Text.RegularExpressions.Regex.Match(invitation.Text!, "token[ =]([A-Za-z0-9_-]{43})").Groups[1].Value;
+        using var accepted = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token = invitationToken, password = Password });
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Created, await accepted.Content.ReadAsStringAsync());
+        var tenant = (await accepted.ReadJsonAsync()).Text("tenantId");
+
+        // The sample's form names no organisation: the answer is the one any address gets, and Dan's account (in Acme's tenant) gets the link.
+        using var forgot = await client.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email = "Dan@example.com" });
+        using var unknown = await client.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email = "nobody@example.com" });
+        forgot.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await forgot.Content.ReadAsStringAsync()).ShouldBe(await unknown.Content.ReadAsStringAsync());
+        var mail = Smtp.Received().Single(m => m.Category == "password-reset");
+        mail.EnvelopeTo.ShouldBe(["dan@example.com"]);
+        using var reset = await client.PostAsJsonAsync("/api/v1/auth/password/reset", new { token = TokenIn(mail, "https://app.example.com/reset-password?token="), newPassword = NewPassword });
+        reset.StatusCode.ShouldBe(HttpStatusCode.NoContent, await reset.Content.ReadAsStringAsync());
+        (await Host.LoginAsync(client, "dan@example.com", NewPassword, tenant)).Text("accessToken").ShouldNotBeNullOrEmpty();
+        await Host.LoginAsync(client, "ada@example.com", Password);
+    }
+
+    [Fact]
     public async Task An_unknown_address_gets_the_same_answer_and_no_mail()
     {
         using var client = Factory.CreateClient();
