@@ -24,6 +24,9 @@ namespace Foundation.Auth.AccountMail;
 /// </summary>
 public sealed partial class AccountEmailService
 {
+    /// <summary>The most reset links one forgot-password request sends (one per account with the address).</summary>
+    private const int MaxResetLinksPerRequest = 10;
+
     private const string TokenRefused = "The link is invalid, expired or already used; ask for a new one.";
 
     private readonly AuthDbContext _db;
@@ -72,7 +75,9 @@ public sealed partial class AccountEmailService
     private AccountEmailOptions Mail => _options.AccountEmail;
 
     /// <summary>
-    /// Mails a password-reset link to <paramref name="email"/> if it is an active account of the tenant. Returns the same way
+    /// Mails a password-reset link to <paramref name="email"/> if it is an active account of the tenant; with no tenant named,
+    /// one link for each active account with that address (the default tenant's, and those invitations made in organisations'
+    /// tenants; at most 10). Returns the same way
     /// whether or not it is, and whether or not the mail could be delivered (a failure is logged and audited, not answered).
     /// </summary>
     /// <exception cref="AuthValidationException">The address or tenant is malformed.</exception>
@@ -84,14 +89,29 @@ public sealed partial class AccountEmailService
         var tenant = AccountService.NormalizeTenant(tenantId);
         var (_, normalized) = EmailAddress.Validate(email);
         var user = await FindActiveAsync(tenant, normalized, cancellationToken).ConfigureAwait(false);
-        if (user is null)
+        List<UserRecord> users = user is null ? [] : [user];
+        if (string.IsNullOrWhiteSpace(tenantId))
+        {
+            // No tenant named: accounts that invitations made in an organisation's tenant have this address too, and their
+            // holders cannot be expected to know a tenant id. Each active one gets its own link, to the address it was made
+            // for; the answer stays the same whatever exists, and a link resets only its own account.
+            users.AddRange(await _db.Users.AsNoTracking()
+                .Where(u => u.NormalizedEmail == normalized && u.TenantId != tenant && u.Status == UserStatus.Active)
+                .OrderBy(u => u.CreatedAt).Take(MaxResetLinksPerRequest)
+                .ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        if (users.Count == 0)
         {
             await AuditAsync("auth.password.reset_requested", AuditOutcome.Failure, null, tenant, client, "unknown-email", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await IssueAndSendAsync(sender, user, AccountTokenPurposes.PasswordReset, user.Email, Mail.PasswordResetLifetime, Mail.ResetPasswordPath,
-            "auth.password.reset_requested", _templates.PasswordReset, throwOnFailure: false, client, cancellationToken).ConfigureAwait(false);
+        foreach (var account in users.Take(MaxResetLinksPerRequest))
+        {
+            await IssueAndSendAsync(sender, account, AccountTokenPurposes.PasswordReset, account.Email, Mail.PasswordResetLifetime, Mail.ResetPasswordPath,
+                "auth.password.reset_requested", _templates.PasswordReset, throwOnFailure: false, client, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

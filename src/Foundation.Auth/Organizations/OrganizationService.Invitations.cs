@@ -270,9 +270,7 @@ public sealed partial class OrganizationService
             _db.ChangeTracker.Clear();
         }
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.InvitationAccepted, invitation.OrganizationId, memberId, "invitation", invitation.Id.ToString(), client,
+        await MembershipChangedAsync(AuditActions.InvitationAccepted, invitation.OrganizationId, memberId, "invitation", invitation.Id.ToString(), client,
             new(StringComparer.Ordinal) { ["role"] = invitation.Role, ["newAccount"] = existing is null ? "true" : "false" }, cancellationToken).ConfigureAwait(false);
         return new AcceptedInvitation(OrganizationIds.ToApi(invitation.OrganizationId), invitation.OrganizationId, memberId, invitation.Email, invitation.Role, existing is null);
     }

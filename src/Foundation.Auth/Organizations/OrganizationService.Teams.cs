@@ -36,7 +36,7 @@ public sealed partial class OrganizationService
         var now = _time.GetUtcNow();
         var team = new TeamRecord { Id = Guid.CreateVersion7(now), OrganizationId = organization.Id, Name = teamName, CreatedAt = now };
         _db.Teams.Add(team);
-        await SaveOrTeamNameConflictAsync(teamName, cancellationToken).ConfigureAwait(false);
+        await SaveOrConflictAsync(() => TeamNameTaken(teamName), cancellationToken).ConfigureAwait(false);
         await AuditAsync(AuditActions.TeamCreated, organization.Id, userId, "team", team.Id.ToString(), client, new(StringComparer.Ordinal) { ["name"] = teamName }, cancellationToken).ConfigureAwait(false);
         return new TeamInfo(team.Id, team.Name, team.CreatedAt, 0);
     }
@@ -53,7 +53,7 @@ public sealed partial class OrganizationService
             ?? throw TeamNotFound();
         await EnsureTeamNameFreeAsync(organization.Id, teamName, team.Id, cancellationToken).ConfigureAwait(false);
         team.Name = teamName;
-        await SaveOrTeamNameConflictAsync(teamName, cancellationToken).ConfigureAwait(false);
+        await SaveOrConflictAsync(() => TeamNameTaken(teamName), cancellationToken).ConfigureAwait(false);
         var members = await _db.TeamMembers.CountAsync(m => m.TeamId == team.Id, cancellationToken).ConfigureAwait(false);
         await AuditAsync(AuditActions.TeamRenamed, organization.Id, userId, "team", team.Id.ToString(), client, new(StringComparer.Ordinal) { ["name"] = teamName }, cancellationToken).ConfigureAwait(false);
         return new TeamInfo(team.Id, team.Name, team.CreatedAt, members);
@@ -73,9 +73,7 @@ public sealed partial class OrganizationService
             throw TeamNotFound();
         }
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.TeamDeleted, orgId, userId, "team", teamId.ToString(), client, new(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        await MembershipChangedAsync(AuditActions.TeamDeleted, orgId, userId, "team", teamId.ToString(), client, new(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The members of a team. Viewers and above.</summary>
@@ -141,9 +139,7 @@ public sealed partial class OrganizationService
             throw new OrganizationRefusedException(409, "team_member_conflict", "The team membership changed at the same moment; retry (" + ex.GetType().Name + ").");
         }
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.TeamMemberSet, orgId, userId, "user", memberUserId.ToString(), client,
+        await MembershipChangedAsync(AuditActions.TeamMemberSet, orgId, userId, "user", memberUserId.ToString(), client,
             new(StringComparer.Ordinal) { ["teamId"] = teamId.ToString(), ["role"] = teamRole }, cancellationToken).ConfigureAwait(false);
         return new TeamMemberInfo(memberUserId, email, existing.Role, existing.AddedAt);
     }
@@ -170,9 +166,7 @@ public sealed partial class OrganizationService
             throw new OrganizationRefusedException(404, OrganizationRefusalCodes.MemberNotFound, "No such member in this team.");
         }
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.TeamMemberRemoved, orgId, userId, "user", memberUserId.ToString(), client,
+        await MembershipChangedAsync(AuditActions.TeamMemberRemoved, orgId, userId, "user", memberUserId.ToString(), client,
             new(StringComparer.Ordinal) { ["teamId"] = teamId.ToString() }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -202,19 +196,6 @@ public sealed partial class OrganizationService
         if (await _db.Teams.AsNoTracking().AnyAsync(t => t.OrganizationId == organizationId && t.Name == name && t.Id != exceptId, cancellationToken).ConfigureAwait(false))
         {
             throw TeamNameTaken(name);
-        }
-    }
-
-    private async Task SaveOrTeamNameConflictAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException ex)
-        {
-            _db.ChangeTracker.Clear();
-            throw new OrganizationRefusedException(409, OrganizationRefusalCodes.TeamNameTaken, TeamNameTaken(name).Message + " (" + ex.GetType().Name + ")", "name");
         }
     }
 

@@ -163,7 +163,7 @@ public sealed partial class OrganizationService
         };
         _db.Organizations.Add(organization);
         _db.OrganizationMembers.Add(new OrganizationMemberRecord { OrganizationId = organization.Id, UserId = userId, Role = Foundation.Auth.Roles.Owner, JoinedAt = now });
-        await SaveOrSlugConflictAsync(slug, cancellationToken).ConfigureAwait(false);
+        await SaveOrConflictAsync(() => SlugTaken(slug), cancellationToken).ConfigureAwait(false);
         await AuditAsync(AuditActions.Created, organization.Id, userId, "organization", organization.Id, client, new(StringComparer.Ordinal) { ["name"] = name, ["slug"] = slug }, cancellationToken).ConfigureAwait(false);
         return ToInfo(organization, Foundation.Auth.Roles.Owner);
     }
@@ -198,7 +198,7 @@ public sealed partial class OrganizationService
         tracked.Slug = slug ?? tracked.Slug;
         tracked.Settings = settings ?? tracked.Settings;
         tracked.UpdatedAt = _time.GetUtcNow();
-        await SaveOrSlugConflictAsync(slug ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        await SaveOrConflictAsync(() => SlugTaken(slug ?? string.Empty), cancellationToken).ConfigureAwait(false);
         var changed = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (name is not null)
         {
@@ -253,9 +253,7 @@ public sealed partial class OrganizationService
             await transaction.CommitAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.Deleted, id, userId, "organization", id, client, new(StringComparer.Ordinal) { ["name"] = organization.Name }, cancellationToken).ConfigureAwait(false);
+        await MembershipChangedAsync(AuditActions.Deleted, id, userId, "organization", id, client, new(StringComparer.Ordinal) { ["name"] = organization.Name }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The members of the organisation. Viewers and above.</summary>
@@ -277,6 +275,8 @@ public sealed partial class OrganizationService
     /// <summary>
     /// Changes a member's role. Admins and owners; nobody gives a role above their own or changes a member above them;
     /// the last owner cannot be demoted. Serialised per organisation in the database, so this holds across instances.
+    /// The pending invitations the member sent that the new role could not send (any, below manager; those offering a role
+    /// above the new one) are revoked with the change.
     /// </summary>
     /// <exception cref="AuthValidationException">The role is not a built-in role (field <c>role</c>).</exception>
     /// <exception cref="OrganizationRefusedException">403, 404, or 409 <c>last_owner</c>.</exception>
@@ -315,20 +315,20 @@ public sealed partial class OrganizationService
             target.Role = newRole;
             await SyncHomeRolesAsync(id, memberUserId, newRole, ct).ConfigureAwait(false);
             await _db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await RevokeInvitationsBeyondAsync(id, memberUserId, newRole, ct).ConfigureAwait(false);
             var email = await _db.Users.AsNoTracking().Where(u => u.Id == memberUserId).Select(u => u.Email).FirstAsync(ct).ConfigureAwait(false);
             return (old, new OrganizationMemberInfo(memberUserId, email, newRole, target.JoinedAt));
         }, cancellationToken).ConfigureAwait(false);
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.MemberRoleChanged, id, userId, "user", memberUserId.ToString(), client,
+        await MembershipChangedAsync(AuditActions.MemberRoleChanged, id, userId, "user", memberUserId.ToString(), client,
             new(StringComparer.Ordinal) { ["from"] = MembershipRoles.Display(previous), ["to"] = newRole }, cancellationToken).ConfigureAwait(false);
         return member;
     }
 
     /// <summary>
     /// Removes a member: anyone may leave; admins and owners remove members not above them. The last owner cannot
-    /// leave or be removed. The member's sessions in the organisation are revoked.
+    /// leave or be removed. The member's sessions in the organisation are revoked, and so are the invitations they sent
+    /// that are still pending.
     /// </summary>
     /// <exception cref="OrganizationRefusedException">403, 404, or 409 <c>last_owner</c>.</exception>
     public async Task RemoveMemberAsync(Guid userId, string organizationId, Guid memberUserId, ClientInfo client, CancellationToken cancellationToken = default)
@@ -362,14 +362,13 @@ public sealed partial class OrganizationService
                 .ExecuteDeleteAsync(ct).ConfigureAwait(false);
             await SyncHomeRolesAsync(id, memberUserId, string.Empty, ct).ConfigureAwait(false);
             await _db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await RevokeInvitationsBeyondAsync(id, memberUserId, null, ct).ConfigureAwait(false);
             await _db.Sessions.Where(s => s.UserId == memberUserId && s.TenantId == id && s.RevokedAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.RevokedReason, "membership-removed"), ct).ConfigureAwait(false);
             return target.Role;
         }, cancellationToken).ConfigureAwait(false);
 
-        _sessionCache.InvalidateAll();
-        _apiKeyCache.InvalidateAll();
-        await AuditAsync(AuditActions.MemberRemoved, id, userId, "user", memberUserId.ToString(), client,
+        await MembershipChangedAsync(AuditActions.MemberRemoved, id, userId, "user", memberUserId.ToString(), client,
             new(StringComparer.Ordinal) { ["role"] = MembershipRoles.Display(removedRole), ["left"] = memberUserId == userId ? "true" : "false" }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -483,6 +482,29 @@ public sealed partial class OrganizationService
         }
     }
 
+    /// <summary>
+    /// Revokes the pending invitations <paramref name="inviterId"/> made in the organisation that they could not make any
+    /// more: all of them when they left or hold a role below <c>manager</c> (<paramref name="role"/> null: removed), otherwise
+    /// those offering a role above <paramref name="role"/>. Run in the transaction of the removal or the role change, so an
+    /// invitation is never accepted with more than its inviter holds: a removed or demoted admin cannot come back (or bring
+    /// someone in) through invitations sent before.
+    /// </summary>
+    private async Task RevokeInvitationsBeyondAsync(string organizationId, Guid inviterId, string? role, CancellationToken cancellationToken)
+    {
+        var pending = await _db.Invitations.AsNoTracking()
+            .Where(i => i.OrganizationId == organizationId && i.InvitedBy == inviterId && i.AcceptedAt == null && i.RevokedAt == null)
+            .Select(i => new { i.Id, i.Role }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rank = role is null ? int.MaxValue : MembershipRoles.Rank(role);
+        var mayInvite = rank <= Foundation.Auth.Roles.Rank(Foundation.Auth.Roles.Manager);
+        var beyond = pending.Where(i => !mayInvite || MembershipRoles.Rank(i.Role) < rank).Select(i => i.Id).ToList();
+        if (beyond.Count > 0)
+        {
+            var now = _time.GetUtcNow();
+            await _db.Invitations.Where(i => beyond.Contains(i.Id) && i.AcceptedAt == null && i.RevokedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.RevokedAt, now), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task EnsureAnotherOwnerAsync(string organizationId, Guid memberUserId, string verb, CancellationToken cancellationToken)
     {
         var owners = await _db.OrganizationMembers.AsNoTracking()
@@ -509,7 +531,11 @@ public sealed partial class OrganizationService
         }
     }
 
-    private async Task SaveOrSlugConflictAsync(string slug, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves; a unique index that refuses the save (two requests taking one slug or one team name at once) becomes
+    /// <paramref name="conflict"/>'s 409, with nothing written.
+    /// </summary>
+    private async Task SaveOrConflictAsync(Func<OrganizationRefusedException> conflict, CancellationToken cancellationToken)
     {
         try
         {
@@ -517,10 +543,22 @@ public sealed partial class OrganizationService
         }
         catch (DbUpdateException ex)
         {
-            // The unique index decides a race between two organisations taking one slug.
             _db.ChangeTracker.Clear();
-            throw new OrganizationRefusedException(409, OrganizationRefusalCodes.SlugTaken, SlugTaken(slug).Message + " (" + ex.GetType().Name + ")", "slug");
+            var refusal = conflict();
+            throw new OrganizationRefusedException(refusal.StatusCode, refusal.Code, refusal.Message + " (" + ex.GetType().Name + ")", refusal.Field);
         }
+    }
+
+    /// <summary>
+    /// The tail of every command that changed who is where with which role: the session and API-key caches forget what
+    /// they read (here, and on the other instances through the invalidation bus), then the change is audited.
+    /// </summary>
+    private ValueTask MembershipChangedAsync(
+        string action, string tenantId, Guid actor, string targetType, string targetId, ClientInfo client, Dictionary<string, string?> data, CancellationToken cancellationToken)
+    {
+        _sessionCache.InvalidateAll();
+        _apiKeyCache.InvalidateAll();
+        return AuditAsync(action, tenantId, actor, targetType, targetId, client, data, cancellationToken);
     }
 
     private static OrganizationRefusedException SlugTaken(string slug) =>

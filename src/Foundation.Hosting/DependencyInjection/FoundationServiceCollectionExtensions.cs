@@ -128,6 +128,10 @@ public static class FoundationServiceCollectionExtensions
             .UseDefaultRootPath(StorageRootPath)
             .UseDefaultBackups(BackupDatabase, sp => DataSubdirectory(sp, "backups"));
 
+        // An organisation's files are not shared with its guests: unless the host names a policy, the file API takes viewer or above.
+        services.PostConfigure<Foundation.Storage.StorageOptions>(o =>
+            o.Policy = string.IsNullOrWhiteSpace(o.Policy) ? Foundation.Abstractions.Authorization.FoundationPolicies.Viewer : o.Policy);
+
         // Feature flags: each organisation's flags on the same database, evaluated by Microsoft.FeatureManagement (IFeatureManager, endpoint filter).
         services.AddFoundationFeatureFlags(configuration).UseDbContext(FoundationDatabase.Configure);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,12 +5,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Foundation.Hosting.Tests.Infrastructure;
-using Foundation.Testing;
-using Foundation.Tests.Common;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Foundation.Hosting.Tests.Auth;
 
@@ -22,57 +15,29 @@ namespace Foundation.Hosting.Tests.Auth;
 /// organisation's members, teams, budgets and files and nothing of another organisation (404 for its ids). Run on SQLite
 /// (<see cref="InvitationOverSmtpOnSqliteTests"/>) and PostgreSQL (<see cref="InvitationOverSmtpOnPostgresTests"/>).
 /// </summary>
-public abstract class InvitationOverSmtpTests : IAsyncLifetime
+public abstract class InvitationOverSmtpTests : SmtpHostTests
 {
     private const string Password = "correct horse battery staple";
     private const string AcceptUrl = "https://app.example.com/invitations/accept";
-    private readonly FakeTimeProvider _clock = TestClock.Create();
-    private SmtpTestServer _smtp = null!;
-    private AuthTestHost _host = null!;
-    private WebApplicationFactory<Program> _factory = null!;
 
-    /// <summary>The database settings of the host (none: the default SQLite file in the data directory).</summary>
-    protected abstract Task<IReadOnlyDictionary<string, string?>> DatabaseSettingsAsync();
-
-    protected abstract Task DropDatabaseAsync();
-
-    public async Task InitializeAsync()
+    private protected InvitationOverSmtpTests(string? postgresDatabase)
+        : base(postgresDatabase)
     {
-        _smtp = await SmtpTestServer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Foundation:Email:From"] = "Example <no-reply@example.com>",
-            ["Foundation:Email:Smtp:Host"] = "127.0.0.1",
-            ["Foundation:Email:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
-            ["Foundation:Email:Smtp:Security"] = "None",
-            ["Foundation:Auth:AccountEmail:PublicBaseUrl"] = "https://app.example.com",
-            ["Foundation:Auth:Organizations:InvitationAcceptUrl"] = AcceptUrl,
-        };
-        foreach (var (key, value) in await DatabaseSettingsAsync())
-        {
-            settings[key] = value;
-        }
-
-        _host = new AuthTestHost(settings);
-        _factory = _host.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock))));
     }
 
-    public async Task DisposeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings() => new Dictionary<string, string?>
     {
-        await _factory.DisposeAsync();
-        _host.Dispose();
-        await _smtp.DisposeAsync();
-        await DropDatabaseAsync();
-    }
+        ["Foundation:Auth:Organizations:InvitationAcceptUrl"] = AcceptUrl,
+    };
 
     [Fact]
     public async Task The_invitation_received_by_the_SMTP_server_is_accepted_from_its_link_and_the_new_member_sees_only_that_organisation()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
 
         // Ada, owner of the default organisation, keeps a budget and a file there, and owns a second organisation, Beta.
-        await _host.RegisterAsync(client, "ada@example.com", Password);
-        var ada = (await _host.LoginAsync(client, "ada@example.com", Password)).Text("accessToken");
+        await Host.RegisterAsync(client, "ada@example.com", Password);
+        var ada = (await Host.LoginAsync(client, "ada@example.com", Password)).Text("accessToken");
         await CreateBudgetAsync(client, ada, "default-budget");
         var defaultFile = await UploadAsync(client, ada, "default.pdf");
         var beta = await CreateOrganizationAsync(client, ada, "Beta");
@@ -100,7 +65,7 @@ public abstract class InvitationOverSmtpTests : IAsyncLifetime
         }
 
         // The SMTP server received it; the link is read out of the message as the invitee's mail client shows it.
-        var mail = _smtp.Received().Single(m => m.Category == "invitation");
+        var mail = Smtp.Received().Single(m => m.Category == "invitation");
         mail.EnvelopeTo.ShouldBe(["dan@example.com"]);
         mail.Subject.ShouldBe("You are invited to join Acme");
         mail.Text.ShouldNotBeNull();
@@ -119,7 +84,7 @@ public abstract class InvitationOverSmtpTests : IAsyncLifetime
         }
 
         // Dan signs in to Acme (the tenant the answer names) and sees Acme's data only.
-        var dan = (await _host.LoginAsync(client, "dan@example.com", Password, joined.Text("tenantId"))).Text("accessToken");
+        var dan = (await Host.LoginAsync(client, "dan@example.com", Password, joined.Text("tenantId"))).Text("accessToken");
         (await ListAsync(client, dan, "/api/v1/organizations")).Select(o => o.Text("id")).ShouldBe([acme]);
         (await ListAsync(client, dan, $"/api/v1/organizations/{acme}/members")).Select(m => m.Text("email")).Order(StringComparer.Ordinal)
             .ShouldBe(["ada@example.com", "dan@example.com"]);
@@ -164,7 +129,7 @@ public abstract class InvitationOverSmtpTests : IAsyncLifetime
 
     private async Task<string> UploadAsync(HttpClient client, string accessToken, string name)
     {
-        using var request = _host.Authorized(HttpMethod.Post, "/api/v1/files", accessToken);
+        using var request = Host.Authorized(HttpMethod.Post, "/api/v1/files", accessToken);
         var part = new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"));
         part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         request.Content = new MultipartFormDataContent { { part, "file", name } };
@@ -182,7 +147,7 @@ public abstract class InvitationOverSmtpTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string accessToken, object? body = null)
     {
-        using var request = _host.Authorized(method, path, accessToken, body);
+        using var request = Host.Authorized(method, path, accessToken, body);
         return await client.SendAsync(request);
     }
 }
@@ -190,26 +155,17 @@ public abstract class InvitationOverSmtpTests : IAsyncLifetime
 /// <summary>The SMTP invitation on the sample's default SQLite database.</summary>
 public sealed class InvitationOverSmtpOnSqliteTests : InvitationOverSmtpTests
 {
-    protected override Task<IReadOnlyDictionary<string, string?>> DatabaseSettingsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
-
-    protected override Task DropDatabaseAsync() => Task.CompletedTask;
+    public InvitationOverSmtpOnSqliteTests()
+        : base(null)
+    {
+    }
 }
 
 /// <summary>The SMTP invitation on a real PostgreSQL database.</summary>
 public sealed class InvitationOverSmtpOnPostgresTests : InvitationOverSmtpTests
 {
-    private readonly PostgresTestEngine _engine = new("fnd_hosting_invite");
-
-    protected override async Task<IReadOnlyDictionary<string, string?>> DatabaseSettingsAsync()
+    public InvitationOverSmtpOnPostgresTests()
+        : base("fnd_hosting_invite")
     {
-        await _engine.CreateAsync();
-        return new Dictionary<string, string?>
-        {
-            ["Foundation:Database:Provider"] = "PostgreSql",
-            ["Foundation:Database:ConnectionString"] = _engine.ConnectionString,
-        };
     }
-
-    protected override Task DropDatabaseAsync() => _engine.DropAsync();
 }

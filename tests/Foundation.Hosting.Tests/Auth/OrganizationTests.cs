@@ -14,7 +14,7 @@ namespace Foundation.Hosting.Tests.Auth;
 /// isolation of a switched session, members and roles (escalation refused, the last owner kept), bad input, removal
 /// and deletion. Run on SQLite (<see cref="OrganizationOnSqliteTests"/>) and PostgreSQL (<see cref="OrganizationOnPostgresTests"/>).
 /// </summary>
-public abstract class OrganizationTests : IAsyncLifetime
+public abstract partial class OrganizationTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
     private AuthTestHost? _host;
@@ -583,6 +583,35 @@ public abstract class OrganizationTests : IAsyncLifetime
         _ = bobId;
     }
 
+    [Fact]
+    public async Task Two_owners_demoting_each_other_at_once_leave_one_owner()
+    {
+        using var client = Host.CreateClient();
+        var ada = await SignUpAsync(client, "ada@example.com");
+        var bob = await SignUpAsync(client, "bob@example.com");
+        using var meBob = await client.SendAsync(Host.Authorized(HttpMethod.Get, "/api/v1/auth/me", bob.Text("accessToken")));
+        var bobId = Guid.Parse((await meBob.ReadJsonAsync()).Text("id"));
+        using var meAda = await client.SendAsync(Host.Authorized(HttpMethod.Get, "/api/v1/auth/me", ada.Text("accessToken")));
+        var adaId = Guid.Parse((await meAda.ReadJsonAsync()).Text("id"));
+        await ChangeRoleAsync(client, ada, bobId, "owner");
+
+        var answers = await Task.WhenAll(
+            DemoteAsync(ada, bobId),
+            DemoteAsync(bob, adaId));
+        answers.Count(s => s == HttpStatusCode.OK).ShouldBe(1, string.Join(", ", answers));
+
+        var winner = answers[0] == HttpStatusCode.OK ? ada : bob;
+        using var members = await Send(client, HttpMethod.Get, "/api/v1/organizations/~default/members", winner);
+        (await members.ReadJsonAsync()).EnumerateArray().Count(m => m.Text("role") == "owner").ShouldBe(1);
+
+        async Task<HttpStatusCode> DemoteAsync(JsonElement caller, Guid target)
+        {
+            await Task.Yield();
+            using var response = await Send(client, HttpMethod.Patch, $"/api/v1/organizations/~default/members/{target}", caller, new { role = "member" });
+            return response.StatusCode;
+        }
+    }
+
     protected async Task<JsonElement> SignUpAsync(HttpClient client, string email)
     {
         await Host.RegisterAsync(client, email, Password);
@@ -669,7 +698,7 @@ public sealed class OrganizationOnSqliteTests : OrganizationTests
 {
 }
 
-/// <summary>The organisation flows on PostgreSQL, and the last-owner rule under two concurrent demotions.</summary>
+/// <summary>The organisation flows on PostgreSQL.</summary>
 public sealed class OrganizationOnPostgresTests : OrganizationTests
 {
     private readonly PostgresTestEngine _engine = new("fnd_orgs");
@@ -690,34 +719,6 @@ public sealed class OrganizationOnPostgresTests : OrganizationTests
         ["Foundation:DataProtection:KeysDirectory"] = _keys.Path,
     };
 
-    [Fact]
-    public async Task Two_owners_demoting_each_other_at_once_leave_one_owner()
-    {
-        using var client = Host.CreateClient();
-        var ada = await SignUpAsync(client, "ada@example.com");
-        var bob = await SignUpAsync(client, "bob@example.com");
-        using var meBob = await client.SendAsync(Host.Authorized(HttpMethod.Get, "/api/v1/auth/me", bob.Text("accessToken")));
-        var bobId = Guid.Parse((await meBob.ReadJsonAsync()).Text("id"));
-        using var meAda = await client.SendAsync(Host.Authorized(HttpMethod.Get, "/api/v1/auth/me", ada.Text("accessToken")));
-        var adaId = Guid.Parse((await meAda.ReadJsonAsync()).Text("id"));
-        await ChangeRoleAsync(client, ada, bobId, "owner");
-
-        var answers = await Task.WhenAll(
-            DemoteAsync(ada, bobId),
-            DemoteAsync(bob, adaId));
-        answers.Count(s => s == HttpStatusCode.OK).ShouldBe(1, string.Join(", ", answers));
-
-        var winner = answers[0] == HttpStatusCode.OK ? ada : bob;
-        using var members = await Send(client, HttpMethod.Get, "/api/v1/organizations/~default/members", winner);
-        (await members.ReadJsonAsync()).EnumerateArray().Count(m => m.Text("role") == "owner").ShouldBe(1);
-
-        async Task<HttpStatusCode> DemoteAsync(JsonElement caller, Guid target)
-        {
-            await Task.Yield();
-            using var response = await Send(client, HttpMethod.Patch, $"/api/v1/organizations/~default/members/{target}", caller, new { role = "member" });
-            return response.StatusCode;
-        }
-    }
 }
 
 /// <summary>Keeps every e-mail "sent", so a test can read the invitation token the way the invitee would.</summary>
