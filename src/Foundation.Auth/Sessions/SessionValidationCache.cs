@@ -33,6 +33,7 @@ internal sealed class SessionValidationCache : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ICacheInvalidationBus? _bus;
     private readonly IDisposable? _subscription;
+    private long _generation;
 
     /// <summary>Creates a cache that only this instance invalidates.</summary>
     public SessionValidationCache(TimeProvider timeProvider)
@@ -53,6 +54,7 @@ internal sealed class SessionValidationCache : IDisposable
     /// <summary>Forgets what was read for <paramref name="sessionId"/>, here and on the other instances.</summary>
     public void Invalidate(Guid sessionId)
     {
+        Interlocked.Increment(ref _generation);
         _entries.TryRemove(sessionId, out _);
         _bus?.Publish(InvalidationTopic, sessionId.ToString("N"));
     }
@@ -60,6 +62,7 @@ internal sealed class SessionValidationCache : IDisposable
     /// <summary>Forgets everything (after a security-stamp or status change of a user, for example), here and on the other instances.</summary>
     public void InvalidateAll()
     {
+        Interlocked.Increment(ref _generation);
         _entries.Clear();
         _bus?.Publish(InvalidationTopic, CacheInvalidation.AllKeys);
     }
@@ -69,6 +72,7 @@ internal sealed class SessionValidationCache : IDisposable
 
     private void Evict(string key)
     {
+        Interlocked.Increment(ref _generation);
         if (string.Equals(key, CacheInvalidation.AllKeys, StringComparison.Ordinal))
         {
             _entries.Clear();
@@ -91,14 +95,33 @@ internal sealed class SessionValidationCache : IDisposable
         return false;
     }
 
-    internal void Set(Guid sessionId, SessionSnapshot snapshot)
+    /// <summary>Changes with every invalidation; a read started before one is not stored (it may be stale).</summary>
+    internal long Generation => Volatile.Read(ref _generation);
+
+    /// <summary>
+    /// Stores a read, unless an invalidation happened since <paramref name="generation"/> was taken, before the read: a membership
+    /// removed or a session revoked while the read was under way must not be cached for another <see cref="TimeToLive"/>.
+    /// </summary>
+    internal void Set(Guid sessionId, SessionSnapshot snapshot, long generation)
     {
+        if (Generation != generation)
+        {
+            return;
+        }
+
         if (_entries.Count >= MaxEntries)
         {
             _entries.Clear();
         }
 
-        _entries[sessionId] = new Entry(snapshot, _timeProvider.GetUtcNow());
+        var entry = new Entry(snapshot, _timeProvider.GetUtcNow());
+        _entries[sessionId] = entry;
+
+        // An invalidation that raced with this store must win: drop what was just stored.
+        if (Generation != generation)
+        {
+            _entries.TryRemove(KeyValuePair.Create(sessionId, entry));
+        }
     }
 
     private sealed record Entry(SessionSnapshot Snapshot, DateTimeOffset ReadAt);

@@ -50,6 +50,7 @@ public sealed class SessionValidator : ISessionValidator
     {
         if (!_cache.TryGet(sessionId, out var snapshot))
         {
+            var generation = _cache.Generation;
             // The tenant is the session's active organisation; the roles are the membership's there (see MembershipRoles).
             var row = await (
                 from s in _db.Sessions.AsNoTracking()
@@ -74,7 +75,7 @@ public sealed class SessionValidator : ISessionValidator
 
             snapshot = new SessionSnapshot(row.UserId, row.ExpiresAt, row.RevokedAt, row.SecondFactorVerifiedAt, row.TenantId, row.Email, row.Roles, row.SecurityStamp, row.Status, row.Team?.ToString());
 
-            _cache.Set(sessionId, snapshot);
+            _cache.Set(sessionId, snapshot, generation);
         }
 
         if (snapshot.UserId != userId || snapshot.RevokedAt is not null)
