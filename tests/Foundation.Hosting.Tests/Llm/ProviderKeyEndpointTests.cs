@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Foundation.Hosting.Tests.Llm;
 
@@ -304,32 +303,16 @@ public sealed class ProviderKeyEndpointPostgresTests : ProviderKeyEndpointTests
 
     protected override async Task<IReadOnlyDictionary<string, string?>> DatabaseSettingsAsync()
     {
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        admin.ShouldNotBeNullOrEmpty("FOUNDATION_TEST_POSTGRES is not set. Run the tests through ./eng/test.sh, which starts PostgreSQL 15 on 127.0.0.1 and sets it.");
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
+        var connectionString = await TestPostgresDatabase.CreateAsync(_database);
         return new Dictionary<string, string?>
         {
             ["Foundation:Database:Provider"] = "PostgreSql",
-            ["Foundation:Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString,
+            ["Foundation:Database:ConnectionString"] = connectionString,
         };
     }
 
     protected override async Task DropDatabaseAsync()
     {
-        NpgsqlConnection.ClearAllPools();
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        if (!string.IsNullOrEmpty(admin))
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await TestPostgresDatabase.DropAsync(_database);
     }
 }

@@ -21,16 +21,7 @@ public sealed class TotpOnPostgresTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        admin.ShouldNotBeNullOrEmpty("FOUNDATION_TEST_POSTGRES is not set. Run the tests through ./eng/test.sh, which starts PostgreSQL 15 on 127.0.0.1 and sets it.");
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
+        _connectionString = await TestPostgresDatabase.CreateAsync(_database);
     }
 
     public async Task DisposeAsync()
@@ -40,15 +31,7 @@ public sealed class TotpOnPostgresTests : IAsyncLifetime
             owned.Dispose();
         }
 
-        NpgsqlConnection.ClearAllPools();
-        var admin = Environment.GetEnvironmentVariable("FOUNDATION_TEST_POSTGRES");
-        if (!string.IsNullOrEmpty(admin))
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await TestPostgresDatabase.DropAsync(_database);
 
         _shared.Dispose();
     }
